@@ -1,0 +1,1 @@
+namespace samenplan::crdt { int placeholder() { return 0; } }
