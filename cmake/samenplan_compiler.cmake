@@ -1,0 +1,43 @@
+# Compiler-wide settings for samenplan: language level, output layout, warnings,
+# sanitizers and ccache. Included once from the root CMakeLists.txt.
+
+set(CMAKE_CXX_STANDARD 20)
+set(CMAKE_CXX_STANDARD_REQUIRED ON)
+set(CMAKE_CXX_EXTENSIONS OFF)
+set(CMAKE_EXPORT_COMPILE_COMMANDS ON)
+
+# Single-config generators (Ninja, Makefiles): default to Release.
+get_property(_samenplan_multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+if(NOT _samenplan_multi_config AND NOT CMAKE_BUILD_TYPE)
+  set(CMAKE_BUILD_TYPE Release CACHE STRING "Build type" FORCE)
+  set_property(CACHE CMAKE_BUILD_TYPE PROPERTY STRINGS Debug Release RelWithDebInfo MinSizeRel)
+endif()
+
+# Every executable lands in <build>/bin (build/bin/samenplan).
+set(CMAKE_RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
+
+# Warning flags; every target applies them PRIVATE:
+#   target_compile_options(<target> PRIVATE ${SAMENPLAN_WARNINGS})
+# The build is expected to stay warning-free.
+if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+  set(SAMENPLAN_WARNINGS -Wall -Wextra -Wpedantic)
+else()
+  set(SAMENPLAN_WARNINGS)
+endif()
+
+if(SAMENPLAN_SANITIZE)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    message(FATAL_ERROR "SAMENPLAN_SANITIZE needs GCC or Clang")
+  endif()
+  set(_samenplan_san -fsanitize=address,undefined -fno-omit-frame-pointer
+                     -fno-sanitize-recover=undefined)
+  add_compile_options(${_samenplan_san})
+  add_link_options(-fsanitize=address,undefined)
+  message(STATUS "samenplan: building with ASan + UBSan")
+endif()
+
+find_program(SAMENPLAN_CCACHE ccache)
+if(SAMENPLAN_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${SAMENPLAN_CCACHE})
+  message(STATUS "samenplan: using ccache (${SAMENPLAN_CCACHE})")
+endif()
