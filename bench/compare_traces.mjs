@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// Side-by-side: C++ (build/bin/crdt_trace) vs yjs (bench/yjs_trace.mjs) on every sequential trace.
+//
+//   node bench/compare_traces.mjs [--traces DIR] [--bin PATH] [--client ID] [--only NAME[,NAME]]
+//
+// Both are run as `<tool> TRACE --json --first-last --dump-state FILE [--client ID]` (one process
+// per trace and engine, so peak RSS is per run); the last stdout line of each must be the JSON
+// object. Prints replay / load / RSS and the ratios C++/yjs (< 1 = C++ better) and whether the two
+// final states (v1) are byte-identical. Exit status 1 if any run failed, is not ok, or the states
+// differ.
+// Defaults: --traces = $SAMENPLAN_TRACES or <repo>/../shared/traces or /work/shared/traces;
+// --bin = $CRDT_TRACE_BIN or <repo>/build/bin/crdt_trace.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import zlib from 'node:zlib'
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const repo = path.resolve(here, '..')
+const args = process.argv.slice(2)
+const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def }
+const tracesDir = opt('--traces', process.env.SAMENPLAN_TRACES ||
+  [path.join(repo, '..', 'shared', 'traces'), '/work/shared/traces'].find(d => fs.existsSync(d)))
+const bin = opt('--bin', process.env.CRDT_TRACE_BIN || path.join(repo, 'build', 'bin', 'crdt_trace'))
+const client = opt('--client', null)
+const only = opt('--only', null)?.split(',')
+if (!tracesDir || !fs.existsSync(tracesDir)) { console.error('no traces directory (use --traces DIR)'); process.exit(1) }
+
+const sequential = fs.readdirSync(tracesDir).filter(f => f.endsWith('.json.gz')).sort().filter(f => {
+  if (only && !only.some(o => f.startsWith(o))) return false
+  const d = JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(tracesDir, f))).toString('utf8'))
+  return d.kind !== 'concurrent'
+})
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'samenplan-traces-'))
+const run = (cmd, argv, label) => {
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 64 << 20 })
+  if (r.error) return { error: `${label}: ${r.error.message}` }
+  const last = (r.stdout || '').trim().split('\n').pop()
+  let j = null
+  try { j = JSON.parse(last) } catch {}
+  if (!j) return { error: `${label}: exit ${r.status}, no JSON line. stderr: ${(r.stderr || '').trim().slice(0, 300)}` }
+  return { j, status: r.status }
+}
+
+const rows = []
+let bad = false
+for (const f of sequential) {
+  const trace = path.join(tracesDir, f)
+  const name = f.replace(/\.json\.gz$/, '')
+  const extra = client ? ['--client', client] : []
+  const cppState = path.join(tmp, `${name}.cpp.bin`); const yjsState = path.join(tmp, `${name}.yjs.bin`)
+  const cpp = fs.existsSync(bin) ? run(bin, [trace, '--json', '--first-last', '--dump-state', cppState, ...extra], 'C++') : { error: `${bin} not found` }
+  const yjs = run(process.execPath, [path.join(here, 'yjs_trace.mjs'), trace, '--json', '--first-last', '--dump-state', yjsState, ...extra], 'yjs')
+  let same = 'n/a'
+  if (cpp.j && yjs.j && fs.existsSync(cppState) && fs.existsSync(yjsState)) {
+    same = Buffer.compare(fs.readFileSync(cppState), fs.readFileSync(yjsState)) === 0 ? 'yes' : 'NO'
+  }
+  if (cpp.error || yjs.error || !cpp.j?.ok || !yjs.j?.ok || same !== 'yes') bad = true
+  rows.push({ name, cpp, yjs, same })
+}
+
+const ratio = (a, b) => (typeof a === 'number' && typeof b === 'number' && b > 0) ? (a / b).toFixed(2) : '-'
+const fmt = (v) => v === undefined || v === null ? '-' : String(v)
+const header = ['trace', 'patches', 'replay ms C++', 'yjs', 'ratio', 'load ms C++', 'yjs', 'ratio', 'RSS KB C++', 'yjs', 'ratio', 'state B C++', 'yjs', 'identical', 'ok C++/yjs']
+const table = [header]
+for (const { name, cpp, yjs, same } of rows) {
+  const c = cpp.j || {}; const y = yjs.j || {}
+  table.push([name, fmt(y.patches ?? c.patches), fmt(c.replay_ms), fmt(y.replay_ms), ratio(c.replay_ms, y.replay_ms),
+    fmt(c.load_ms), fmt(y.load_ms), ratio(c.load_ms, y.load_ms), fmt(c.peak_rss_kb), fmt(y.peak_rss_kb), ratio(c.peak_rss_kb, y.peak_rss_kb),
+    fmt(c.state_v1_bytes), fmt(y.state_v1_bytes), same, `${fmt(c.ok)}/${fmt(y.ok)}`])
+}
+const widths = header.map((_, i) => Math.max(...table.map(r => String(r[i]).length)))
+for (const [k, r] of table.entries()) {
+  console.log(r.map((v, i) => (i === 0 ? String(v).padEnd(widths[i]) : String(v).padStart(widths[i]))).join('  '))
+  if (k === 0) console.log(widths.map(w => '-'.repeat(w)).join('  '))
+}
+for (const { name, cpp, yjs } of rows) {
+  if (cpp.error) console.log(`${name}: ${cpp.error}`)
+  if (yjs.error) console.log(`${name}: ${yjs.error}`)
+  if (cpp.j?.first10_ms !== undefined || yjs.j?.first10_ms !== undefined) {
+    console.log(`${name}: first/last 10% ms  C++ ${fmt(cpp.j?.first10_ms)}/${fmt(cpp.j?.last10_ms)}  yjs ${fmt(yjs.j?.first10_ms)}/${fmt(yjs.j?.last10_ms)}`)
+  }
+}
+console.log(`ratios are C++/yjs (< 1: C++ faster / smaller). RSS includes each runtime's baseline. States kept in ${tmp}`)
+process.exit(bad ? 1 : 0)
