@@ -1,0 +1,94 @@
+// lib0 binary encoding primitives: the building blocks of the Yjs formats.
+//
+// Encoder appends to a byte vector. Decoder reads from a span it does not
+// own and never throws: a failed read sets a sticky error, returns a zero
+// value, and every later read fails too. Callers check `ok()` at the points
+// where a bad value would matter, and always before trusting a count: a
+// count larger than `remaining()` is rejected before any loop runs on it.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "samenplan/crdt/any.h"
+#include "samenplan/crdt/status.h"
+
+namespace samenplan::crdt {
+
+// Largest integer JavaScript represents exactly; lib0 refuses larger varints.
+inline constexpr uint64_t kMaxSafeInteger = (uint64_t{1} << 53) - 1;
+
+class Encoder {
+ public:
+  void write_u8(uint8_t b) { buf_.push_back(b); }
+  void write_var_uint(uint64_t v) {
+    while (v > 0x7F) {
+      buf_.push_back(static_cast<uint8_t>(0x80 | (v & 0x7F)));
+      v >>= 7;
+    }
+    buf_.push_back(static_cast<uint8_t>(v));
+  }
+  // lib0 writeVarInt: sign bit in the first byte; `negative` also covers -0.
+  void write_var_int(uint64_t magnitude, bool negative);
+  // UTF-8 (WTF-8 lone surrogates are written as U+FFFD, as TextEncoder does).
+  void write_var_string(std::string_view s);
+  void write_var_string_utf16(std::u16string_view s);
+  void write_var_bytes(std::span<const uint8_t> b) {
+    write_var_uint(b.size());
+    buf_.insert(buf_.end(), b.begin(), b.end());
+  }
+  void write_raw(std::span<const uint8_t> b) { buf_.insert(buf_.end(), b.begin(), b.end()); }
+  void write_float32(float f);
+  void write_float64(double d);
+  void write_bigint64(int64_t v);
+  void write_any(const Any& a);
+
+  const std::vector<uint8_t>& bytes() const { return buf_; }
+  std::vector<uint8_t> take() { return std::move(buf_); }
+  size_t size() const { return buf_.size(); }
+
+ private:
+  std::vector<uint8_t> buf_;
+};
+
+class Decoder {
+ public:
+  explicit Decoder(std::span<const uint8_t> data) : data_(data) {}
+
+  bool ok() const { return status_.ok(); }
+  const Status& status() const { return status_; }
+  size_t remaining() const { return ok() ? data_.size() - pos_ : 0; }
+  size_t pos() const { return pos_; }
+  bool at_end() const { return pos_ >= data_.size(); }
+  void fail(ErrorCode code, std::string message);
+
+  uint8_t read_u8();
+  uint64_t read_var_uint();
+  // Returns the value; sets `negative` (also for -0).
+  double read_var_int();
+  // Decoded as TextDecoder does (invalid UTF-8 becomes U+FFFD).
+  std::string read_var_string();
+  std::u16string read_var_string_utf16();
+  std::vector<uint8_t> read_var_bytes();
+  std::span<const uint8_t> read_var_bytes_view();
+  float read_float32();
+  double read_float64();
+  int64_t read_bigint64();
+  // REQUIRES: depth guards against hostile nesting.
+  Any read_any(int depth = 0);
+  // A count of things that each take at least `min_bytes` bytes: rejects
+  // counts the rest of the input cannot hold.
+  uint64_t read_count(size_t min_bytes = 1);
+
+ private:
+  std::span<const uint8_t> read_bytes(size_t n);
+
+  std::span<const uint8_t> data_;
+  size_t pos_ = 0;
+  Status status_;
+};
+
+}  // namespace samenplan::crdt

@@ -1,1 +1,0 @@
-namespace samenplan::crdt { int placeholder() { return 0; } }

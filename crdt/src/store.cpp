@@ -1,0 +1,178 @@
+#include "store.h"
+
+#include <algorithm>
+
+#include "update_codec.h"
+
+namespace samenplan::crdt {
+
+namespace {
+ptrdiff_t find_index_ds(const std::vector<DeleteItem>& dis, uint64_t clock) {
+  ptrdiff_t left = 0;
+  ptrdiff_t right = static_cast<ptrdiff_t>(dis.size()) - 1;
+  while (left <= right) {
+    const ptrdiff_t mid = (left + right) / 2;
+    const auto& d = dis[static_cast<size_t>(mid)];
+    if (d.clock <= clock) {
+      if (clock < d.clock + d.len) return mid;
+      left = mid + 1;
+    } else {
+      right = mid - 1;
+    }
+  }
+  return -1;
+}
+}  // namespace
+
+bool DeleteSet::contains(ID id) const {
+  auto it = clients.find(id.client);
+  return it != clients.end() && find_index_ds(it->second, id.clock) >= 0;
+}
+
+void DeleteSet::sort_and_merge() {
+  for (auto& [client, dels] : clients) {
+    std::sort(dels.begin(), dels.end(),
+              [](const DeleteItem& a, const DeleteItem& b) { return a.clock < b.clock; });
+    size_t j = 1;
+    for (size_t i = 1; i < dels.size(); ++i) {
+      auto& left = dels[j - 1];
+      const auto& right = dels[i];
+      if (left.clock + left.len >= right.clock) {
+        left.len = std::max(left.len, right.clock + right.len - left.clock);
+      } else {
+        if (j < i) dels[j] = right;
+        ++j;
+      }
+    }
+    if (!dels.empty()) dels.resize(j);
+  }
+}
+
+void DeleteSet::write(UpdateEncoder& enc) const {
+  std::vector<uint64_t> keys;
+  keys.reserve(clients.size());
+  for (const auto& [client, dels] : clients) keys.push_back(client);
+  std::sort(keys.begin(), keys.end(), std::greater<>());
+  enc.rest().write_var_uint(keys.size());
+  for (uint64_t client : keys) {
+    const auto& dels = clients.at(client);
+    enc.reset_ds_cur_val();
+    enc.rest().write_var_uint(client);
+    enc.rest().write_var_uint(dels.size());
+    for (const auto& d : dels) {
+      enc.write_ds_clock(d.clock);
+      enc.write_ds_len(d.len);
+    }
+  }
+}
+
+DeleteSet DeleteSet::read(UpdateDecoder& dec) {
+  DeleteSet ds;
+  const uint64_t num_clients = dec.rest().read_count(2);
+  for (uint64_t i = 0; i < num_clients && dec.ok(); ++i) {
+    dec.reset_ds_cur_val();
+    const uint64_t client = dec.rest().read_var_uint();
+    const uint64_t n = dec.rest().read_count(2);
+    if (n > 0 && dec.ok()) {
+      auto& field = ds.clients[client];
+      for (uint64_t k = 0; k < n && dec.ok(); ++k) {
+        const uint64_t clock = dec.read_ds_clock();
+        const uint64_t len = dec.read_ds_len();
+        if (clock + len > kMaxSafeInteger) {
+          dec.rest().fail(ErrorCode::kBadClock, "delete range beyond 2^53");
+        }
+        field.push_back({clock, len});
+      }
+    }
+  }
+  return ds;
+}
+
+DeleteSet DeleteSet::merge(const std::vector<const DeleteSet*>& sets) {
+  DeleteSet merged;
+  for (const DeleteSet* ds : sets) {
+    for (const auto& [client, dels] : ds->clients) {
+      auto& target = merged.clients[client];
+      target.insert(target.end(), dels.begin(), dels.end());
+    }
+  }
+  merged.sort_and_merge();
+  return merged;
+}
+
+StructStore::~StructStore() {
+  for (auto& [client, structs] : clients) {
+    for (Item* s : structs) delete s;
+  }
+}
+
+StateMap StructStore::state_vector() const {
+  StateMap sm;
+  for (const auto& [client, structs] : clients) {
+    if (structs.empty()) continue;
+    const Item* last = structs.back();
+    sm[client] = last->id.clock + last->length;
+  }
+  return sm;
+}
+
+ptrdiff_t StructStore::find_index(const std::vector<Item*>& structs, uint64_t clock) {
+  if (structs.empty()) return -1;
+  ptrdiff_t left = 0;
+  ptrdiff_t right = static_cast<ptrdiff_t>(structs.size()) - 1;
+  const Item* mid = structs[static_cast<size_t>(right)];
+  if (mid->id.clock == clock) return right;
+  if (clock >= mid->id.clock + mid->length) return -1;
+  // Pivot on the expected position, as Yjs does.
+  ptrdiff_t midindex = static_cast<ptrdiff_t>(
+      (static_cast<double>(clock) / static_cast<double>(mid->id.clock + mid->length - 1)) *
+      static_cast<double>(right));
+  if (midindex < 0 || midindex > right) midindex = (left + right) / 2;
+  while (left <= right) {
+    mid = structs[static_cast<size_t>(midindex)];
+    if (mid->id.clock <= clock) {
+      if (clock < mid->id.clock + mid->length) return midindex;
+      left = midindex + 1;
+    } else {
+      right = midindex - 1;
+    }
+    midindex = (left + right) / 2;
+  }
+  return -1;
+}
+
+Item* StructStore::find(ID id) const {
+  auto it = clients.find(id.client);
+  if (it == clients.end()) return nullptr;
+  const ptrdiff_t i = find_index(it->second, id.clock);
+  return i < 0 ? nullptr : it->second[static_cast<size_t>(i)];
+}
+
+void StructStore::replace(Item* s, Item* replacement) {
+  auto& structs = clients[s->id.client];
+  const ptrdiff_t i = find_index(structs, s->id.clock);
+  structs[static_cast<size_t>(i)] = replacement;
+  delete s;
+}
+
+DeleteSet StructStore::to_delete_set() const {
+  DeleteSet ds;
+  for (const auto& [client, structs] : clients) {
+    std::vector<DeleteItem> items;
+    for (size_t i = 0; i < structs.size(); ++i) {
+      const Item* s = structs[i];
+      if (!s->deleted()) continue;
+      const uint64_t clock = s->id.clock;
+      uint64_t len = s->length;
+      while (i + 1 < structs.size() && structs[i + 1]->deleted()) {
+        ++i;
+        len += structs[i]->length;
+      }
+      items.push_back({clock, len});
+    }
+    if (!items.empty()) ds.clients[client] = std::move(items);
+  }
+  return ds;
+}
+
+}  // namespace samenplan::crdt

@@ -1,0 +1,68 @@
+// StructStore: every block of a document, per client, sorted by clock; and
+// DeleteSet, ranges of deleted clocks per client.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <unordered_map>
+#include <vector>
+
+#include "block.h"
+#include "id.h"
+
+namespace samenplan::crdt {
+
+class UpdateEncoder;
+class UpdateDecoder;
+
+struct DeleteItem {
+  uint64_t clock;
+  uint64_t len;
+};
+
+struct DeleteSet {
+  std::unordered_map<uint64_t, std::vector<DeleteItem>> clients;
+
+  void add(uint64_t client, uint64_t clock, uint64_t len) { clients[client].push_back({clock, len}); }
+  bool empty() const { return clients.empty(); }
+  bool contains(ID id) const;
+  // Sorts each client's ranges and merges those that touch or overlap.
+  void sort_and_merge();
+  // REQUIRES: sort_and_merge() was called.
+  void write(UpdateEncoder& enc) const;
+  // Reads a delete set. Fails (decoder status) on malformed input.
+  static DeleteSet read(UpdateDecoder& dec);
+  static DeleteSet merge(const std::vector<const DeleteSet*>& sets);
+};
+
+class StructStore {
+ public:
+  StructStore() = default;
+  ~StructStore();
+  StructStore(const StructStore&) = delete;
+  StructStore& operator=(const StructStore&) = delete;
+
+  std::unordered_map<uint64_t, std::vector<Item*>> clients;
+
+  uint64_t get_state(uint64_t client) const {
+    auto it = clients.find(client);
+    if (it == clients.end() || it->second.empty()) return 0;
+    const Item* last = it->second.back();
+    return last->id.clock + last->length;
+  }
+  StateMap state_vector() const;
+  // REQUIRES: struct starts at get_state(client).
+  void add(Item* s) {
+    s->integrated = true;
+    clients[s->id.client].push_back(s);
+  }
+  // Index of the block holding `clock`, or -1 when none does.
+  static ptrdiff_t find_index(const std::vector<Item*>& structs, uint64_t clock);
+  // The block holding `id`, or null.
+  Item* find(ID id) const;
+  // Replaces the block at `s`'s position by `replacement` and frees `s`.
+  void replace(Item* s, Item* replacement);
+  DeleteSet to_delete_set() const;
+};
+
+}  // namespace samenplan::crdt

@@ -1,0 +1,264 @@
+// Transactions and their clean-up: a port of Yjs' Transaction.js.
+#include <algorithm>
+#include <random>
+
+#include "doc_state.h"
+#include "text_ops.h"
+#include "update_codec.h"
+#include "update_io.h"
+
+namespace samenplan::crdt {
+
+TransactionState::TransactionState(DocState& d, bool local)
+    : doc(d), before_state(d.store.state_vector()), local(local) {}
+
+namespace {
+
+// Merges structs[pos] into its left neighbours while possible; returns how
+// many were merged away (and freed).
+size_t try_merge_with_lefts(std::vector<Item*>& structs, size_t pos) {
+  size_t i = pos;
+  Item* right = structs[pos];
+  while (i > 0) {
+    Item* left = structs[i - 1];
+    if (left->deleted() != right->deleted() || left->block != right->block) break;
+    bool merged = false;
+    if (left->is_gc()) {
+      left->length += right->length;
+      merged = true;
+    } else if (item_merge_with(left, right)) {
+      if (right->has_parent_sub && right->parent != nullptr) {
+        auto it = right->parent->map.find(right->parent_sub);
+        if (it != right->parent->map.end() && it->second == right) it->second = left;
+      }
+      merged = true;
+    }
+    if (!merged) break;
+    --i;
+    right = left;
+  }
+  const size_t merged = pos - i;
+  if (merged > 0) {
+    for (size_t k = pos + 1 - merged; k <= pos; ++k) delete structs[k];
+    structs.erase(structs.begin() + static_cast<ptrdiff_t>(pos + 1 - merged),
+                  structs.begin() + static_cast<ptrdiff_t>(pos + 1));
+  }
+  return merged;
+}
+
+void try_gc_delete_set(const DeleteSet& ds, StructStore& store) {
+  for (const auto& [client, items] : ds.clients) {
+    auto& structs = store.clients[client];
+    for (size_t di = items.size(); di-- > 0;) {
+      const auto& d = items[di];
+      const uint64_t end = d.clock + d.len;
+      ptrdiff_t si = StructStore::find_index(structs, d.clock);
+      if (si < 0) continue;
+      for (auto s = static_cast<size_t>(si); s < structs.size() && structs[s]->id.clock < end; ++s) {
+        Item* st = structs[s];
+        if (st->is_item() && st->deleted() && !st->keep()) item_gc(store, st, false);
+      }
+    }
+  }
+}
+
+void try_merge_delete_set(const DeleteSet& ds, StructStore& store) {
+  for (const auto& [client, items] : ds.clients) {
+    auto& structs = store.clients[client];
+    for (size_t di = items.size(); di-- > 0;) {
+      const auto& d = items[di];
+      const ptrdiff_t last = StructStore::find_index(structs, d.clock + d.len - 1);
+      if (last < 0) continue;
+      size_t si = std::min(structs.size() - 1, static_cast<size_t>(last) + 1);
+      while (si > 0 && structs[si]->id.clock >= d.clock) {
+        si -= 1 + try_merge_with_lefts(structs, si);
+      }
+    }
+  }
+}
+
+SharedKind shared_kind(TypeKind k) {
+  switch (k) {
+    case TypeKind::kArray: return SharedKind::kArray;
+    case TypeKind::kMap: return SharedKind::kMap;
+    case TypeKind::kText: return SharedKind::kText;
+    case TypeKind::kXmlElement: return SharedKind::kXmlElement;
+    case TypeKind::kXmlFragment: return SharedKind::kXmlFragment;
+    case TypeKind::kXmlHook: return SharedKind::kXmlHook;
+    case TypeKind::kXmlText: return SharedKind::kXmlText;
+    default: return SharedKind::kUnknown;
+  }
+}
+
+// Path of `type` from its root, as YEvent.path computes it.
+bool path_of(const Branch* type, std::string& root, std::vector<PathStep>& path) {
+  std::vector<PathStep> rev;
+  const Branch* child = type;
+  while (child->item != nullptr) {
+    const Item* item = child->item;
+    const Branch* parent = item->parent;
+    if (parent == nullptr) return false;
+    if (item->has_parent_sub) {
+      rev.emplace_back(item->parent_sub);
+    } else {
+      uint64_t i = 0;
+      for (const Item* c = parent->start; c != nullptr && c != item; c = c->right) {
+        if (!c->deleted() && c->countable()) i += c->length;
+      }
+      rev.emplace_back(i);
+    }
+    child = parent;
+  }
+  root = child->root_name;
+  path.assign(rev.rbegin(), rev.rend());
+  return true;
+}
+
+void describe_changes(const TransactionState& txn, std::vector<ChangedType>& out) {
+  for (Branch* type : txn.changed_order) {
+    auto it = txn.changed.find(type);
+    if (it == txn.changed.end()) continue;
+    ChangedType c;
+    if (!path_of(type, c.root, c.path)) continue;
+    c.kind = shared_kind(type->kind);
+    for (const auto& sub : it->second) {
+      if (sub) {
+        c.keys.push_back(*sub);
+      } else {
+        c.list_changed = true;
+      }
+    }
+    out.push_back(std::move(c));
+  }
+}
+
+void call_observers(TransactionState& txn) {
+  for (Branch* type : txn.changed_order) {
+    if (txn.changed.find(type) == txn.changed.end()) continue;
+    if (type->item != nullptr && type->item->deleted()) continue;
+    if (!txn.local && type->search_marker) type->search_marker->clear();
+    if (type->is_text() && !txn.local && type->has_formatting) txn.need_formatting_cleanup = true;
+  }
+}
+
+void cleanup_one(DocState& doc, TransactionState& txn) {
+  StructStore& store = doc.store;
+  txn.delete_set.sort_and_merge();
+  txn.after_state = store.state_vector();
+  call_observers(txn);
+  Commit* record = nullptr;
+  if (doc.record_commits != nullptr) {
+    doc.record_commits->emplace_back();
+    record = &doc.record_commits->back();
+    record->local = txn.local;
+    describe_changes(txn, record->changed);
+  }
+  if (txn.need_formatting_cleanup) cleanup_text_after_transaction(txn);
+
+  if (doc.gc) try_gc_delete_set(txn.delete_set, store);
+  try_merge_delete_set(txn.delete_set, store);
+  for (const auto& [client, clock] : txn.after_state) {
+    const uint64_t before = txn.before(client);
+    if (before == clock) continue;
+    auto& structs = store.clients[client];
+    const ptrdiff_t first = StructStore::find_index(structs, before);
+    const size_t first_change = static_cast<size_t>(std::max<ptrdiff_t>(first, 1));
+    for (size_t i = structs.size() - 1; i >= first_change && i > 0;) {
+      const size_t merged = try_merge_with_lefts(structs, i);
+      if (i < 1 + merged) break;
+      i -= 1 + merged;
+    }
+  }
+  for (size_t k = txn.merge_structs.size(); k-- > 0;) {
+    const ID id = txn.merge_structs[k];
+    auto it = store.clients.find(id.client);
+    if (it == store.clients.end()) continue;
+    auto& structs = it->second;
+    const ptrdiff_t pos = StructStore::find_index(structs, id.clock);
+    if (pos < 0) continue;
+    const auto p = static_cast<size_t>(pos);
+    if (p + 1 < structs.size()) {
+      if (try_merge_with_lefts(structs, p + 1) > 1) continue;
+    }
+    if (p > 0) try_merge_with_lefts(structs, p);
+  }
+  if (!txn.local && txn.after_state[doc.client_id] != txn.before(doc.client_id)) {
+    // Another client uses our client id: take a new one, as Yjs does.
+    std::random_device rd;
+    doc.client_id = (static_cast<uint64_t>(rd()) & 0xFFFFFFFFu);
+  }
+  if (record != nullptr) {
+    bool changed = !txn.delete_set.empty();
+    for (const auto& [client, clock] : txn.after_state) {
+      if (txn.before(client) != clock) changed = true;
+    }
+    if (changed) {
+      UpdateEncoderV1 enc;
+      write_clients_structs(enc, store, txn.before_state);
+      txn.delete_set.write(enc);
+      record->update = enc.finish();
+    }
+    for (const auto& [client, dels] : txn.delete_set.clients) {
+      for (const auto& d : dels) record->deleted.push_back(IdRange{client, d.clock, d.len});
+    }
+    for (const auto& [client, clock] : txn.after_state) {
+      const uint64_t before = txn.before(client);
+      if (clock > before) record->inserted.push_back(IdRange{client, before, clock - before});
+    }
+  }
+}
+
+}  // namespace
+
+bool begin_transaction(DocState& doc, bool local) {
+  if (doc.current != nullptr) return false;
+  doc.cleanups.push_back(std::make_unique<TransactionState>(doc, local));
+  doc.current = doc.cleanups.back().get();
+  return true;
+}
+
+void transact(DocState& doc, const std::function<void(TransactionState&)>& f, bool local) {
+  const bool initial = begin_transaction(doc, local);
+  f(*doc.current);
+  end_transaction(doc, initial);
+}
+
+void end_transaction(DocState& doc, bool initial) {
+  if (initial) {
+    const bool finish = doc.current == doc.cleanups.front().get();
+    doc.current = nullptr;
+    if (finish) {
+      for (size_t i = 0; i < doc.cleanups.size(); ++i) cleanup_one(doc, *doc.cleanups[i]);
+      doc.cleanups.clear();
+    }
+  }
+}
+
+DocState::~DocState() = default;
+
+Branch* DocState::get_root(const std::string& name, TypeKind kind) {
+  auto it = share.find(name);
+  if (it == share.end()) {
+    auto b = std::make_unique<Branch>(kind);
+    b->root_name = name;
+    b->doc = this;
+    Branch* raw = b.get();
+    share.emplace(name, std::move(b));
+    share_order.push_back(name);
+    return raw;
+  }
+  Branch* b = it->second.get();
+  if (kind == TypeKind::kAbstract || b->kind == kind) return b;
+  if (b->kind != TypeKind::kAbstract) return nullptr;
+  // Doc.get with a constructor on an abstract root: a fresh type takes over
+  // the content (search markers and formatting flag start anew).
+  b->kind = kind;
+  b->search_marker.reset();
+  if (kind == TypeKind::kArray || kind == TypeKind::kText || kind == TypeKind::kXmlText) {
+    b->search_marker.emplace();
+  }
+  b->has_formatting = false;
+  return b;
+}
+
+}  // namespace samenplan::crdt

@@ -1,0 +1,343 @@
+#include "type_ops.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "text_ops.h"
+#include "utf.h"
+
+namespace samenplan::crdt {
+namespace {
+constexpr size_t kMaxSearchMarker = 80;
+
+void overwrite_marker(DocState& doc, SearchMarker& m, Item* p, uint64_t index) {
+  m.p->set_marker(false);
+  m.p = p;
+  p->set_marker(true);
+  m.index = index;
+  m.timestamp = doc.marker_timestamp++;
+}
+
+SearchMarker* mark_position(DocState& doc, std::vector<SearchMarker>& markers, Item* p,
+                            uint64_t index) {
+  if (markers.size() >= kMaxSearchMarker) {
+    auto it = std::min_element(markers.begin(), markers.end(), [](const auto& a, const auto& b) {
+      return a.timestamp < b.timestamp;
+    });
+    overwrite_marker(doc, *it, p, index);
+    return &*it;
+  }
+  p->set_marker(true);
+  markers.push_back(SearchMarker{p, index, doc.marker_timestamp++});
+  return &markers.back();
+}
+
+uint64_t abs_diff(uint64_t a, uint64_t b) { return a > b ? a - b : b - a; }
+
+}  // namespace
+
+SearchMarker* find_marker(DocState& doc, Branch* list, uint64_t index) {
+  if (list->start == nullptr || index == 0 || !list->search_marker) return nullptr;
+  auto& markers = *list->search_marker;
+  SearchMarker* marker = nullptr;
+  for (auto& m : markers) {
+    // reduce((a, b) => |index - a.index| < |index - b.index| ? a : b)
+    if (marker == nullptr || !(abs_diff(index, marker->index) < abs_diff(index, m.index))) {
+      marker = &m;
+    }
+  }
+  Item* p = list->start;
+  uint64_t pindex = 0;
+  if (marker != nullptr) {
+    p = marker->p;
+    pindex = marker->index;
+    marker->timestamp = doc.marker_timestamp++;
+  }
+  while (p->right != nullptr && pindex < index) {
+    if (!p->deleted() && p->countable()) {
+      if (index < pindex + p->length) break;
+      pindex += p->length;
+    }
+    p = p->right;
+  }
+  while (p->left != nullptr && pindex > index) {
+    p = p->left;
+    if (!p->deleted() && p->countable()) pindex -= p->length;
+  }
+  while (p->left != nullptr && p->left->id.client == p->id.client &&
+         p->left->id.clock + p->left->length == p->id.clock) {
+    p = p->left;
+    if (!p->deleted() && p->countable()) pindex -= p->length;
+  }
+  Branch* parent = p->parent;
+  if (marker != nullptr &&
+      static_cast<double>(abs_diff(marker->index, pindex)) <
+          static_cast<double>(parent->length) / static_cast<double>(kMaxSearchMarker)) {
+    overwrite_marker(doc, *marker, p, pindex);
+    return marker;
+  }
+  return mark_position(doc, markers, p, pindex);
+}
+
+void update_marker_changes(std::vector<SearchMarker>& markers, uint64_t index, int64_t len) {
+  for (size_t i = markers.size(); i-- > 0;) {
+    SearchMarker& m = markers[i];
+    if (len > 0) {
+      Item* p = m.p;
+      p->set_marker(false);
+      while (p != nullptr && (p->deleted() || !p->countable())) {
+        p = p->left;
+        if (p != nullptr && !p->deleted() && p->countable()) m.index -= p->length;
+      }
+      if (p == nullptr || p->marker()) {
+        markers.erase(markers.begin() + static_cast<ptrdiff_t>(i));
+        continue;
+      }
+      m.p = p;
+      p->set_marker(true);
+    }
+    if (static_cast<int64_t>(index) < static_cast<int64_t>(m.index) ||
+        (len > 0 && index == m.index)) {
+      m.index = static_cast<uint64_t>(
+          std::max<int64_t>(static_cast<int64_t>(index), static_cast<int64_t>(m.index) + len));
+    }
+  }
+}
+
+namespace {
+
+std::unique_ptr<Content> content_for(InsertValue& v, std::vector<Branch*>* created) {
+  if (v.type) {
+    if (created) created->push_back(v.type.get());
+    return std::make_unique<ContentType>(std::move(v.type));
+  }
+  if (v.value.kind() == Any::Kind::kBinary) return std::make_unique<ContentBinary>(v.value);
+  return std::make_unique<ContentValues>(ContentKind::kAny, std::vector<Any>{v.value});
+}
+
+std::vector<Branch*> insert_after(TransactionState& txn, Branch* parent, Item* reference,
+                                  std::vector<InsertValue>& values) {
+  std::vector<Branch*> created;
+  Item* left = reference;
+  Item* right = reference == nullptr ? parent->start : reference->right;
+  std::vector<Any> json;
+  auto pack = [&] {
+    if (!json.empty()) {
+      left = new_local_item(txn, left, right, parent, nullptr,
+                            std::make_unique<ContentValues>(ContentKind::kAny, std::move(json)));
+      json.clear();
+    }
+  };
+  for (auto& v : values) {
+    if (!v.type && v.value.kind() != Any::Kind::kBinary) {
+      json.push_back(v.value);
+      continue;
+    }
+    pack();
+    left = new_local_item(txn, left, right, parent, nullptr, content_for(v, &created));
+  }
+  pack();
+  return created;
+}
+
+}  // namespace
+
+std::vector<Branch*> list_insert(TransactionState& txn, Branch* parent, uint64_t index,
+                                 std::vector<InsertValue> values) {
+  const auto count = static_cast<int64_t>(values.size());
+  if (index == 0) {
+    if (parent->search_marker) update_marker_changes(*parent->search_marker, index, count);
+    return insert_after(txn, parent, nullptr, values);
+  }
+  const uint64_t start_index = index;
+  SearchMarker* marker = find_marker(txn.doc, parent, index);
+  Item* n = parent->start;
+  if (marker != nullptr) {
+    n = marker->p;
+    index -= marker->index;
+    if (index == 0) {
+      n = n->prev();
+      index += (n != nullptr && n->countable() && !n->deleted()) ? n->length : 0;
+    }
+  }
+  for (; n != nullptr; n = n->right) {
+    if (!n->deleted() && n->countable()) {
+      if (index <= n->length) {
+        if (index < n->length) get_item_clean_start(txn, ID{n->id.client, n->id.clock + index});
+        break;
+      }
+      index -= n->length;
+    }
+  }
+  if (parent->search_marker) update_marker_changes(*parent->search_marker, start_index, count);
+  return insert_after(txn, parent, n, values);
+}
+
+std::vector<Branch*> list_push(TransactionState& txn, Branch* parent, std::vector<InsertValue> values) {
+  Item* n = parent->start;
+  if (parent->search_marker) {
+    uint64_t best = 0;
+    for (auto& m : *parent->search_marker) {
+      if (m.index > best) {
+        best = m.index;
+        n = m.p;
+      }
+    }
+  }
+  if (n != nullptr) {
+    while (n->right != nullptr) n = n->right;
+  }
+  return insert_after(txn, parent, n, values);
+}
+
+void list_delete(TransactionState& txn, Branch* parent, uint64_t index, uint64_t length) {
+  if (length == 0) return;
+  const uint64_t start_index = index;
+  const uint64_t start_length = length;
+  SearchMarker* marker = find_marker(txn.doc, parent, index);
+  Item* n = parent->start;
+  if (marker != nullptr) {
+    n = marker->p;
+    index -= marker->index;
+  }
+  for (; n != nullptr && index > 0; n = n->right) {
+    if (!n->deleted() && n->countable()) {
+      if (index < n->length) get_item_clean_start(txn, ID{n->id.client, n->id.clock + index});
+      index -= std::min(index, n->length);
+    }
+  }
+  while (length > 0 && n != nullptr) {
+    if (!n->deleted()) {
+      if (length < n->length) get_item_clean_start(txn, ID{n->id.client, n->id.clock + length});
+      item_delete(txn, n);
+      length -= std::min(length, n->length);
+    }
+    n = n->right;
+  }
+  if (parent->search_marker) {
+    update_marker_changes(*parent->search_marker, start_index,
+                          -static_cast<int64_t>(start_length) + static_cast<int64_t>(length));
+  }
+}
+
+Branch* map_set(TransactionState& txn, Branch* map, const std::string& key, InsertValue value) {
+  auto it = map->map.find(key);
+  Item* left = it == map->map.end() ? nullptr : it->second;
+  std::vector<Branch*> created;
+  auto content = content_for(value, &created);
+  new_local_item(txn, left, nullptr, map, &key, std::move(content));
+  return created.empty() ? nullptr : created.front();
+}
+
+void map_delete(TransactionState& txn, Branch* map, const std::string& key) {
+  auto it = map->map.find(key);
+  if (it != map->map.end()) item_delete(txn, it->second);
+}
+
+Item* map_get_item(const Branch* map, const std::string& key) {
+  auto it = map->map.find(key);
+  if (it == map->map.end() || it->second->deleted()) return nullptr;
+  return it->second;
+}
+
+std::vector<Any> list_values(const Branch* list) {
+  std::vector<Any> out;
+  for (Item* n = list->start; n != nullptr; n = n->right) {
+    if (n->countable() && !n->deleted()) {
+      if (n->content->kind() == ContentKind::kType) {
+        out.push_back(type_to_json(static_cast<ContentType*>(n->content.get())->type.get()));
+      } else {
+        n->content->append_values(out);
+      }
+    }
+  }
+  return out;
+}
+
+namespace {
+
+Any item_value_json(const Item* item) {
+  if (item->content->kind() == ContentKind::kType) {
+    return type_to_json(static_cast<ContentType*>(item->content.get())->type.get());
+  }
+  if (item->content->kind() == ContentKind::kDoc) {
+    AnyObject o;
+    o.set("guid", Any::string(static_cast<ContentDoc*>(item->content.get())->guid));
+    return Any::object(std::move(o));
+  }
+  std::vector<Any> vals;
+  item->content->append_values(vals);
+  return vals.empty() ? Any() : vals.back();
+}
+
+Any map_to_json(const Branch* map) {
+  AnyObject obj;
+  for (const auto& [key, item] : map->map) {
+    if (!item->deleted()) obj.set(key, item_value_json(item));
+  }
+  return Any::object(std::move(obj));
+}
+
+}  // namespace
+
+std::string xml_to_string(const Branch* type) {
+  switch (type->kind) {
+    case TypeKind::kXmlText:
+      return xml_text_to_string(type);
+    case TypeKind::kXmlHook:
+      return "[object Object]";
+    case TypeKind::kXmlElement:
+    case TypeKind::kXmlFragment: {
+      std::string children;
+      for (Item* n = type->start; n != nullptr; n = n->right) {
+        if (!n->countable() || n->deleted()) continue;
+        if (n->content->kind() == ContentKind::kType) {
+          children += xml_to_string(static_cast<ContentType*>(n->content.get())->type.get());
+        } else {
+          std::vector<Any> vals;
+          n->content->append_values(vals);
+          for (const auto& v : vals) children += v.to_js_string();
+        }
+      }
+      if (type->kind == TypeKind::kXmlFragment) return children;
+      std::vector<std::pair<std::string, std::string>> attrs;
+      for (const auto& [key, item] : type->map) {
+        if (item->deleted()) continue;
+        Any v = item_value_json(item);
+        attrs.emplace_back(key, v.to_js_string());
+      }
+      std::sort(attrs.begin(), attrs.end());
+      std::string node;
+      for (char c : type->name) node.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
+      std::string out = "<" + node;
+      for (const auto& [k, v] : attrs) out += " " + k + "=\"" + v + "\"";
+      out += ">" + children + "</" + node + ">";
+      return out;
+    }
+    default:
+      return type_to_json(type).to_js_string();
+  }
+}
+
+Any type_to_json(const Branch* type) {
+  switch (type->kind) {
+    case TypeKind::kArray:
+      return Any::array(list_values(type));
+    case TypeKind::kMap:
+    case TypeKind::kXmlHook:
+      return map_to_json(type);
+    case TypeKind::kText: {
+      std::u16string s = text_to_string(type);
+      return Any::string(utf::utf16_to_wtf8(s));
+    }
+    case TypeKind::kXmlElement:
+    case TypeKind::kXmlFragment:
+    case TypeKind::kXmlText:
+      return Any::string(xml_to_string(type));
+    case TypeKind::kAbstract:
+      return Any();
+  }
+  return Any();
+}
+
+}  // namespace samenplan::crdt

@@ -1,0 +1,25 @@
+// Reading updates into a document and writing a document's state.
+#pragma once
+
+#include <span>
+
+#include "doc_state.h"
+#include "update_codec.h"
+
+namespace samenplan::crdt {
+
+// Writes the structs the store has beyond `sv` (Yjs writeClientsStructs).
+void write_clients_structs(UpdateEncoder& enc, const StructStore& store, const StateMap& sv);
+
+// Decodes and applies a v1 update inside `txn`. The whole update is decoded
+// and checked before anything changes: on error nothing has changed.
+Status apply_update_v1(TransactionState& txn, std::span<const uint8_t> update);
+
+// encodeStateAsUpdate(doc, sv), including pending structs and deletes.
+std::vector<uint8_t> encode_state_as_update_v1(const DocState& doc, const StateMap& sv);
+
+// decodeStateVector.
+Result<StateMap> decode_state_vector_internal(std::span<const uint8_t> bytes);
+std::vector<uint8_t> encode_state_vector_internal(const StateMap& sv);
+
+}  // namespace samenplan::crdt
