@@ -16,6 +16,9 @@
 // Test "malformed input" (d): truncated updates, random bytes, overlong varints (also as 2nd input
 // and on stdin) -> exit status 2, exactly one line on stderr, OUT not written.
 //
+// A failing seed's temp dir holds u*.bin (the updates), order_<check>.txt (input order of each
+// merge), yjs_<check>.bin (yjs's merged state), merged_<check>.bin (the CLI's), full.bin,
+// prefix_sv.bin, diff.bin. Re-run one merge:  samenplan crdt merge /tmp/x.bin $(sed "s|^|$DIR/|" $DIR/order_a.txt)
 // Env: SAMENPLAN_CRDT_SEEDS = "40" | "5-9" | "3,17"; SAMENPLAN_CRDT_KEEP=1 keeps the temp dirs;
 // on failure the seed's temp dir is always kept and printed. SAMENPLAN_CRDT_JOBS = parallel CLI
 // processes (default cores + 1).
@@ -56,6 +59,8 @@ export const checkSeed = async (seed, dir) => {
   const mergeAndCheck = async (label, order, withCliReads) => {
     const want = expectedFor(order.map(i => updates[i]), roots)
     const out = path.join(dir, `merged_${label}.bin`)
+    fs.writeFileSync(path.join(dir, `order_${label}.txt`), order.map(i => path.basename(files[i])).join('\n') + '\n')
+    fs.writeFileSync(path.join(dir, `yjs_${label}.bin`), want.state)
     const r = await runCrdt(['merge', out, ...order.map(i => files[i])])
     if (r.status !== 0) { fail(`(${label}) merge`, describeRun(r)); return null }
     if (!fs.existsSync(out)) { fail(`(${label}) merge`, 'exit 0 but OUT not written'); return null }

@@ -44,12 +44,18 @@ export const runCrdt = async (args, { input, timeoutMs = 60000 } = {}) => {
       p.on('error', e => { clearTimeout(timer); reject(e) })
       p.on('close', (status, signal) => {
         clearTimeout(timer)
-        resolve({ status, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), cmdline: [cmd, ...argv].join(' ') })
+        resolve({ status, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), cmdline: shortCmdline(cmd, argv) })
       })
       p.stdin.on('error', () => {})
       if (input) p.stdin.end(input); else p.stdin.end()
     })
   } finally { release() }
+}
+
+// command line for messages: long input lists are shortened (the merge order is in order_*.txt)
+const shortCmdline = (cmd, argv) => {
+  const a = argv.length > 9 ? [...argv.slice(0, 6), `… (${argv.length - 7} more) …`, argv[argv.length - 1]] : argv
+  return [cmd, ...a].join(' ')
 }
 
 export const describeRun = (r) => `\`${r.cmdline}\` -> status ${r.status}${r.signal ? ' signal ' + r.signal : ''}${r.stderr ? ', stderr: ' + r.stderr.trim().slice(0, 500) : ''}`
