@@ -69,9 +69,9 @@ void try_merge_delete_set(const DeleteSet& ds, StructStore& store) {
       const auto& d = items[di];
       const ptrdiff_t last = StructStore::find_index(structs, d.clock + d.len - 1);
       if (last < 0) continue;
-      size_t si = std::min(structs.size() - 1, static_cast<size_t>(last) + 1);
-      while (si > 0 && structs[si]->id.clock >= d.clock) {
-        si -= 1 + try_merge_with_lefts(structs, si);
+      auto si = static_cast<ptrdiff_t>(std::min(structs.size() - 1, static_cast<size_t>(last) + 1));
+      while (si > 0 && structs[static_cast<size_t>(si)]->id.clock >= d.clock) {
+        si -= 1 + static_cast<ptrdiff_t>(try_merge_with_lefts(structs, static_cast<size_t>(si)));
       }
     }
   }
