@@ -155,20 +155,28 @@ std::vector<std::string> MapRef::keys() const {
 
 uint64_t ArrayRef::length() const { return b_ ? b_->length : 0; }
 
-Status ArrayRef::insert(Transaction& txn, uint64_t index, const std::vector<Any>& values) {
+namespace {
+std::vector<InsertValue> to_insert_values(const std::vector<Value>& values) {
+  std::vector<InsertValue> v;
+  v.reserve(values.size());
+  for (const auto& a : values) {
+    v.push_back(a.type == SharedKind::kUnknown ? InsertValue::of(a.any)
+                                               : InsertValue::of_type(internal_kind(a.type)));
+  }
+  return v;
+}
+}  // namespace
+
+Status ArrayRef::insert(Transaction& txn, uint64_t index, const std::vector<Value>& values) {
   if (!b_) return invalid("invalid array");
   if (index > b_->length) return invalid("index beyond the end of the array");
-  std::vector<InsertValue> v;
-  for (const auto& a : values) v.push_back(InsertValue::of(a));
-  list_insert(txn.state(), b_, index, std::move(v));
+  list_insert(txn.state(), b_, index, to_insert_values(values));
   return Status();
 }
 
-Status ArrayRef::push(Transaction& txn, const std::vector<Any>& values) {
+Status ArrayRef::push(Transaction& txn, const std::vector<Value>& values) {
   if (!b_) return invalid("invalid array");
-  std::vector<InsertValue> v;
-  for (const auto& a : values) v.push_back(InsertValue::of(a));
-  list_push(txn.state(), b_, std::move(v));
+  list_push(txn.state(), b_, to_insert_values(values));
   return Status();
 }
 

@@ -73,6 +73,19 @@ struct Commit {
 
 class Transaction;
 
+// A value for list inserts: a JSON-like Any (a kBinary Any becomes binary
+// content, as a Uint8Array does in Yjs) or a new, empty shared type.
+struct Value {
+  Any any;
+  SharedKind type = SharedKind::kUnknown;  // kUnknown: `any` is the value
+  Value(Any a) : any(std::move(a)) {}      // NOLINT(google-explicit-constructor)
+  static Value of_type(SharedKind k) {
+    Value v{Any()};
+    v.type = k;
+    return v;
+  }
+};
+
 // A non-owning handle to a shared type.
 class TypeRef {
  public:
@@ -118,8 +131,9 @@ class ArrayRef : public TypeRef {
  public:
   using TypeRef::TypeRef;
   uint64_t length() const;
-  Status insert(Transaction& txn, uint64_t index, const std::vector<Any>& values);
-  Status push(Transaction& txn, const std::vector<Any>& values);
+  // Consecutive JSON values become one item, as in Yjs.
+  Status insert(Transaction& txn, uint64_t index, const std::vector<Value>& values);
+  Status push(Transaction& txn, const std::vector<Value>& values);
   Result<TypeRef> insert_type(Transaction& txn, uint64_t index, SharedKind kind, std::string name = {});
   Status remove(Transaction& txn, uint64_t index, uint64_t len);
   std::vector<Any> to_vector() const;

@@ -1,0 +1,131 @@
+#include "samenplan/crdt/doc.h"
+
+#include <catch2/catch.hpp>
+
+using namespace samenplan::crdt;
+
+namespace {
+std::vector<uint8_t> edit(Doc& doc, const std::function<void(Transaction&)>& f) {
+  Transaction txn(doc);
+  f(txn);
+  return txn.commit().update;
+}
+}  // namespace
+
+TEST_CASE("two documents converge through their updates", "[doc]") {
+  Doc a(DocOptions{1, true});
+  Doc b(DocOptions{2, true});
+  auto ua = edit(a, [&](Transaction& t) { REQUIRE(a.get_text("t").insert(t, 0, "hallo").ok()); });
+  auto ub = edit(b, [&](Transaction& t) { REQUIRE(b.get_text("t").insert(t, 0, "wereld").ok()); });
+  REQUIRE(a.apply_update_v1(ub).ok());
+  REQUIRE(b.apply_update_v1(ua).ok());
+  CHECK(a.get_text("t").to_string() == b.get_text("t").to_string());
+  CHECK(a.get_text("t").to_string() == "hallowereld");  // concurrent inserts: lower client id first
+  CHECK(a.encode_state_vector() == b.encode_state_vector());
+}
+
+TEST_CASE("out-of-order updates wait as pending and apply later", "[doc]") {
+  Doc src(DocOptions{5, true});
+  auto u1 = edit(src, [&](Transaction& t) { REQUIRE(src.get_text("t").insert(t, 0, "ab").ok()); });
+  auto u2 = edit(src, [&](Transaction& t) { REQUIRE(src.get_text("t").insert(t, 1, "X").ok()); });
+  auto u3 = edit(src, [&](Transaction& t) { REQUIRE(src.get_text("t").remove(t, 0, 1).ok()); });
+  Doc dst(DocOptions{6, true});
+  REQUIRE(dst.apply_update_v1(u3).ok());
+  REQUIRE(dst.apply_update_v1(u2).ok());
+  CHECK(dst.has_pending());
+  CHECK(dst.get_text("t").to_string().empty());
+  REQUIRE(dst.apply_update_v1(u1).ok());
+  CHECK_FALSE(dst.has_pending());
+  CHECK(dst.get_text("t").to_string() == "Xb");
+  CHECK(dst.encode_state_as_update_v1().value() == src.encode_state_as_update_v1().value());
+}
+
+TEST_CASE("a malformed update is rejected and changes nothing", "[doc]") {
+  Doc src(DocOptions{9, true});
+  auto u = edit(src, [&](Transaction& t) {
+    REQUIRE(src.get_map("m").set(t, "titel", Any::string("Plan")).ok());
+    REQUIRE(src.get_text("t").insert(t, 0, "tekst").ok());
+  });
+  Doc doc(DocOptions{10, true});
+  REQUIRE(doc.apply_update_v1(u).ok());
+  const auto before = doc.encode_state_as_update_v1().value();
+  for (size_t cut = 1; cut < u.size(); ++cut) {
+    Doc other(DocOptions{9, true});
+    std::vector<uint8_t> truncated(u.begin(), u.begin() + static_cast<ptrdiff_t>(cut));
+    const Status s = doc.apply_update_v1(truncated);
+    if (!s.ok()) CHECK(s.code() != ErrorCode::kOk);
+    CHECK(doc.encode_state_as_update_v1().value() == before);
+  }
+  const std::vector<uint8_t> garbage = {0x01, 0x01, 0x07, 0x00, 0x1f, 0x00};
+  CHECK_FALSE(doc.apply_update_v1(garbage).ok());
+  const std::vector<uint8_t> unknown_type = {0x01, 0x01, 0x03, 0x00, 0x07, 0x01, 0x01, 'x', 0x09};
+  const Status st = doc.apply_update_v1(unknown_type);
+  CHECK(st.code() == ErrorCode::kUnknownTypeRef);
+  CHECK(doc.encode_state_as_update_v1().value() == before);
+  CHECK(doc.get_text("t").to_string() == "tekst");
+}
+
+TEST_CASE("an item referring to its own client's future is rejected", "[doc]") {
+  // One struct of client 3 at clock 0 whose origin is (3, 5).
+  const std::vector<uint8_t> u = {0x01, 0x01, 0x03, 0x00, 0x84, 0x03, 0x05, 0x01, 'a', 0x00};
+  Doc doc(DocOptions{1, true});
+  CHECK(doc.apply_update_v1(u).code() == ErrorCode::kBadClock);
+  CHECK(doc.state_vector().empty());
+}
+
+TEST_CASE("local API validates ranges", "[doc]") {
+  Doc doc(DocOptions{1, true});
+  Transaction txn(doc);
+  TextRef t = doc.get_text("t");
+  CHECK(t.insert(txn, 1, "x").code() == ErrorCode::kInvalidArgument);
+  REQUIRE(t.insert(txn, 0, "abc").ok());
+  CHECK(t.remove(txn, 2, 5).code() == ErrorCode::kInvalidArgument);
+  CHECK(t.length() == 3);
+  CHECK_FALSE(doc.get_map("t").valid());  // already a text
+}
+
+TEST_CASE("commit reports changed types with paths and id ranges", "[doc]") {
+  Doc doc(DocOptions{4, true});
+  TypeRef inner;
+  {
+    Transaction txn(doc);
+    inner = doc.get_map("plan").set_type(txn, "thema", SharedKind::kArray);
+    REQUIRE(inner.valid());
+    txn.commit();
+  }
+  Transaction txn(doc);
+  REQUIRE(ArrayRef(inner.raw()).push(txn, {Any::string("vraag")}).ok());
+  const Commit c = txn.commit();
+  REQUIRE(c.changed.size() == 1);
+  CHECK(c.changed[0].root == "plan");
+  REQUIRE(c.changed[0].path.size() == 1);
+  CHECK(std::get<std::string>(c.changed[0].path[0]) == "thema");
+  CHECK(c.changed[0].list_changed);
+  REQUIRE(c.inserted.size() == 1);
+  CHECK(c.inserted[0].client == 4);
+  CHECK(c.inserted[0].clock == 1);
+  CHECK(c.inserted[0].len == 1);
+  CHECK(doc.get_map("plan").to_json().to_json() == R"({"thema":["vraag"]})");
+}
+
+TEST_CASE("xml elements, attributes and text render as yjs does", "[doc]") {
+  Doc doc(DocOptions{1, true});
+  Transaction txn(doc);
+  XmlRef frag = doc.get_xml_fragment("prosemirror");
+  auto p = frag.insert_element(txn, 0, "paragraph");
+  REQUIRE(p.ok());
+  XmlRef para(p->raw());
+  REQUIRE(para.set_attribute(txn, "align", Any::string("left")).ok());
+  auto text = para.insert_text(txn, 0);
+  REQUIRE(text.ok());
+  TextRef tx(text->raw());
+  AnyObject bold;
+  bold.set("bold", Any::boolean(true));
+  REQUIRE(tx.insert(txn, 0, "Hoi ").ok());
+  REQUIRE(tx.insert(txn, 4, "allen", &bold).ok());
+  txn.commit();
+  CHECK(frag.to_string() == "<paragraph align=\"left\">Hoi <bold>allen</bold></paragraph>");
+  Doc copy(DocOptions{2, true});
+  REQUIRE(copy.apply_update_v1(doc.encode_state_as_update_v1().value()).ok());
+  CHECK(copy.get_xml_fragment("prosemirror").to_string() == frag.to_string());
+}
