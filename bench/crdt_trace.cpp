@@ -21,6 +21,7 @@
 // --json: the last stdout line is one JSON object with the field names of yjs_trace.mjs.
 // --first-last: ms of the first / last 10% of the patches (at transaction granularity).
 // --check: the same replay, no floor; exit 3 when not ok (as always).
+// --slowest N: time every transaction (sequential traces) and list the N slowest.
 // On a wrong text the first transaction whose result differs from the std::u16string replay is
 // reported (sequential traces).
 #include <sys/resource.h>
@@ -35,6 +36,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -252,6 +254,7 @@ struct Options {
   bool json = false;
   bool first_last = false;
   bool check = false;
+  size_t slowest = 0;
   std::string dump;
 };
 
@@ -271,6 +274,7 @@ struct Result {
   bool load_ok = false;
   bool replicas_ok = true;
   std::string final_text;
+  std::vector<std::pair<double, size_t>> txn_ms;  // --slowest: (ms, txn index)
 };
 
 [[noreturn]] void die(const std::string& msg, int code = 1) {
@@ -423,6 +427,7 @@ Result replay_sequential(const Trace& t, const Options& o) {
   for (size_t i = 0; i < t.txns.size(); ++i) {
     const Txn& txn = t.txns[i];
     m.before();
+    const auto ts = o.slowest ? Clock::now() : Clock::time_point{};
     crdt::Transaction tx(doc);
     apply_patches(text, tx, txn.patches, i);
     crdt::Commit c = tx.commit();
@@ -430,6 +435,7 @@ Result replay_sequential(const Trace& t, const Options& o) {
       ++r.updates;
       r.update_bytes += c.update.size();
     }
+    if (o.slowest) r.txn_ms.emplace_back(ms_since(ts), i);
     m.after(txn.patches.size());
   }
   auto t1 = Clock::now();
@@ -548,7 +554,7 @@ std::string fixed2(double v) {
 }
 
 void usage() {
-  std::cerr << "usage: crdt_trace TRACE.json.gz [--client ID] [--json] [--dump-state FILE] [--first-last] [--check]\n";
+  std::cerr << "usage: crdt_trace TRACE.json.gz [--client ID] [--json] [--dump-state FILE] [--first-last] [--check] [--slowest N]\n";
   std::exit(1);
 }
 
@@ -567,6 +573,7 @@ int main(int argc, char** argv) {
     else if (a == "--dump-state" && i + 1 < argc) o.dump = argv[++i];
     else if (a == "--first-last") o.first_last = true;
     else if (a == "--check") o.check = true;
+    else if (a == "--slowest" && i + 1 < argc) o.slowest = std::strtoull(argv[++i], nullptr, 10);
     else if (a.rfind("--", 0) == 0) usage();
     else if (o.trace.empty()) o.trace = a;
     else usage();
@@ -614,6 +621,20 @@ int main(int argc, char** argv) {
   std::cout << "state (v1)     " << r.state.size() << " bytes, encode " << fixed2(r.encode_ms) << " ms, load " << fixed2(r.load_ms) << " ms\n";
   std::cout << "ok             " << (ok ? "true" : "false") << (r.text_ok ? "" : " (replayed text != endContent)")
             << (r.load_ok ? "" : " (loaded text != endContent)") << (r.replicas_ok ? "" : " (replicas did not converge)") << "\n";
+
+  if (o.slowest && !r.txn_ms.empty()) {
+    std::sort(r.txn_ms.begin(), r.txn_ms.end(), std::greater<>());
+    double total = 0;
+    for (auto& [ms, i] : r.txn_ms) total += ms;
+    std::cout << "slowest txns   (of " << fixed2(total) << " ms timed per txn)\n";
+    for (size_t k = 0; k < std::min(o.slowest, r.txn_ms.size()); ++k) {
+      const Txn& txn = t.txns[r.txn_ms[k].second];
+      size_t ins = 0, del = 0;
+      for (const Patch& p : txn.patches) { ins += p.ins16.size(); del += p.del; }
+      std::cout << "  txn " << r.txn_ms[k].second << ": " << fixed2(r.txn_ms[k].first) << " ms, " << txn.patches.size()
+                << " patches, " << ins << " units inserted, " << del << " deleted\n";
+    }
+  }
 
   if (!r.text_ok) {
     size_t d = 0;
