@@ -41,3 +41,15 @@ if(SAMENPLAN_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
   set(CMAKE_CXX_COMPILER_LAUNCHER ${SAMENPLAN_CCACHE})
   message(STATUS "samenplan: using ccache (${SAMENPLAN_CCACHE})")
 endif()
+
+# Fuzzing build (clang only; scripts/fuzz configures build-fuzz/ with it):
+# coverage instrumentation for libFuzzer plus ASan/UBSan on all code.
+option(SAMENPLAN_FUZZ "Build the libFuzzer targets (needs clang)" OFF)
+if(SAMENPLAN_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "SAMENPLAN_FUZZ needs clang (-DCMAKE_CXX_COMPILER=clang++)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -26,18 +26,7 @@ class Any;
 using AnyArray = std::vector<Any>;
 using Bytes = std::vector<uint8_t>;
 
-// Object properties in JavaScript's iteration order.
-class AnyObject {
- public:
-  // Sets `key` like `obj[key] = value` does: an existing key keeps its place.
-  void set(std::string key, Any value);
-  const Any* find(std::string_view key) const;
-  const std::vector<std::pair<std::string, Any>>& entries() const { return entries_; }
-  size_t size() const { return entries_.size(); }
-
- private:
-  std::vector<std::pair<std::string, Any>> entries_;
-};
+class AnyObject;
 
 class Any {
  public:
@@ -94,6 +83,19 @@ class Any {
   };
   // string, Bytes, AnyArray or AnyObject, by kind_.
   std::shared_ptr<const void> ptr_;
+};
+
+// Object properties in JavaScript's iteration order.
+class AnyObject {
+ public:
+  // Sets `key` like `obj[key] = value` does: an existing key keeps its place.
+  void set(std::string key, Any value);
+  const Any* find(std::string_view key) const;
+  const std::vector<std::pair<std::string, Any>>& entries() const { return entries_; }
+  size_t size() const { return entries_.size(); }
+
+ private:
+  std::vector<std::pair<std::string, Any>> entries_;
 };
 
 // Number.prototype.toString() of a double, e.g. "1e+21", "0.1", "-0" -> "0".
