@@ -266,6 +266,7 @@ struct Result {
   double load_ms = 0;
   double floor_ms = -1;
   long rss_before_kb = 0;
+  long rss_after_kb = 0;  // current RSS right after the replay (the doc(s) + the parsed trace)
   size_t updates = 0;
   size_t update_bytes = 0;
   size_t merged = 0;  // concurrent: remote txns applied to replicas
@@ -440,6 +441,7 @@ Result replay_sequential(const Trace& t, const Options& o) {
   }
   auto t1 = Clock::now();
   r.replay_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+  r.rss_after_kb = current_rss_kb();
   finish_marks(m, r, t1);
   r.final_text = text.to_string();
   r.text_ok = r.final_text == t.end_content;
@@ -533,6 +535,7 @@ Result replay_concurrent(const Trace& t, const Options&) {
   for (size_t i = 0; i < n; ++i) check_status(all.apply_update_v1(upd[i]), "final merge of txn " + std::to_string(i));
   auto t1 = Clock::now();
   r.replay_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+  r.rss_after_kb = current_rss_kb();
   finish_marks(m, r, t1);
   r.final_text = all.get_text("text").to_string();
   r.text_ok = r.final_text == t.end_content && !all.has_pending();
@@ -617,7 +620,7 @@ int main(int argc, char** argv) {
   std::cout << "\n";
   if (o.first_last) std::cout << "first/last 10%  " << fixed2(r.first10_ms) << " ms / " << fixed2(r.last10_ms) << " ms\n";
   if (r.floor_ms >= 0) std::cout << "floor          " << fixed2(r.floor_ms) << " ms (std::u16string erase/insert)\n";
-  std::cout << "peak RSS       " << peak << " KB (before replay " << r.rss_before_kb << " KB)\n";
+  std::cout << "peak RSS       " << peak << " KB (before replay " << r.rss_before_kb << " KB, after " << r.rss_after_kb << " KB)\n";
   std::cout << "state (v1)     " << r.state.size() << " bytes, encode " << fixed2(r.encode_ms) << " ms, load " << fixed2(r.load_ms) << " ms\n";
   std::cout << "ok             " << (ok ? "true" : "false") << (r.text_ok ? "" : " (replayed text != endContent)")
             << (r.load_ok ? "" : " (loaded text != endContent)") << (r.replicas_ok ? "" : " (replicas did not converge)") << "\n";
@@ -650,7 +653,7 @@ int main(int argc, char** argv) {
     js << "{\"trace\":" << json::serialize(json::value(t.name)) << ",\"kind\":\"" << (t.concurrent ? "concurrent" : "sequential")
        << "\",\"patches\":" << t.patches << ",\"txns\":" << t.txns.size() << ",\"replay_ms\":" << fixed2(r.replay_ms)
        << ",\"patches_per_s\":" << static_cast<long long>(pps + 0.5) << ",\"peak_rss_kb\":" << peak
-       << ",\"rss_before_kb\":" << r.rss_before_kb << ",\"state_v1_bytes\":" << r.state.size()
+       << ",\"rss_before_kb\":" << r.rss_before_kb << ",\"rss_after_replay_kb\":" << r.rss_after_kb << ",\"state_v1_bytes\":" << r.state.size()
        << ",\"encode_ms\":" << fixed2(r.encode_ms) << ",\"load_ms\":" << fixed2(r.load_ms) << ",\"updates\":" << r.updates
        << ",\"update_bytes\":" << r.update_bytes << ",\"ok\":" << (ok ? "true" : "false");
     if (r.floor_ms >= 0) js << ",\"floor_ms\":" << fixed2(r.floor_ms);
