@@ -17,13 +17,15 @@
 //
 // Reports replay ms, patches/s, peak RSS (getrusage ru_maxrss, includes the parsed trace), final
 // state (v1) bytes, encode ms, load ms (Doc + apply_update_v1 of the final state), ok (text ==
-// endContent, also after loading), and floor_ms: the same patches on a plain std::u16string.
+// endContent, also after loading), doc_heap_kb (malloc heap growth over the replay: the
+// document's own footprint, updates excluded as they are dropped), and floor_ms: the same patches on a plain std::u16string.
 // --json: the last stdout line is one JSON object with the field names of yjs_trace.mjs.
 // --first-last: ms of the first / last 10% of the patches (at transaction granularity).
 // --check: the same replay, no floor; exit 3 when not ok (as always).
 // --slowest N: time every transaction (sequential traces) and list the N slowest.
 // On a wrong text the first transaction whose result differs from the std::u16string replay is
 // reported (sequential traces).
+#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -62,6 +64,12 @@ long peak_rss_kb() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   return ru.ru_maxrss;  // kilobytes on Linux
+}
+
+// Bytes in use on the malloc heap (glibc mallinfo2), for the document's own footprint.
+long heap_in_use_kb() {
+  struct mallinfo2 mi = mallinfo2();
+  return static_cast<long>((mi.uordblks + mi.hblkhd) / 1024);
 }
 
 long current_rss_kb() {
@@ -267,6 +275,7 @@ struct Result {
   double floor_ms = -1;
   long rss_before_kb = 0;
   long rss_after_kb = 0;  // current RSS right after the replay (the doc(s) + the parsed trace)
+  long heap_before_kb = 0, heap_after_kb = 0;  // malloc heap in use before / after the replay
   size_t updates = 0;
   size_t update_bytes = 0;
   size_t merged = 0;  // concurrent: remote txns applied to replicas
@@ -413,6 +422,7 @@ void diagnose_sequential(const Trace& t, const Options& o) {
 Result replay_sequential(const Trace& t, const Options& o) {
   Result r;
   r.rss_before_kb = current_rss_kb();
+  r.heap_before_kb = heap_in_use_kb();
   crdt::Doc doc(crdt::DocOptions{.client_id = o.client, .gc = true});
   crdt::TextRef text = doc.get_text("text");
   if (!t.start_content.empty()) {
@@ -442,6 +452,7 @@ Result replay_sequential(const Trace& t, const Options& o) {
   auto t1 = Clock::now();
   r.replay_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
   r.rss_after_kb = current_rss_kb();
+  r.heap_after_kb = heap_in_use_kb();
   finish_marks(m, r, t1);
   r.final_text = text.to_string();
   r.text_ok = r.final_text == t.end_content;
@@ -465,6 +476,7 @@ bool is_ancestor_or_self(const Trace& t, uint32_t h, const std::vector<uint32_t>
 Result replay_concurrent(const Trace& t, const Options&) {
   Result r;
   r.rss_before_kb = current_rss_kb();
+  r.heap_before_kb = heap_in_use_kb();
   const size_t n = t.txns.size();
   struct Replica {
     std::unique_ptr<crdt::Doc> doc;
@@ -536,6 +548,7 @@ Result replay_concurrent(const Trace& t, const Options&) {
   auto t1 = Clock::now();
   r.replay_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
   r.rss_after_kb = current_rss_kb();
+  r.heap_after_kb = heap_in_use_kb();
   finish_marks(m, r, t1);
   r.final_text = all.get_text("text").to_string();
   r.text_ok = r.final_text == t.end_content && !all.has_pending();
@@ -620,7 +633,7 @@ int main(int argc, char** argv) {
   std::cout << "\n";
   if (o.first_last) std::cout << "first/last 10%  " << fixed2(r.first10_ms) << " ms / " << fixed2(r.last10_ms) << " ms\n";
   if (r.floor_ms >= 0) std::cout << "floor          " << fixed2(r.floor_ms) << " ms (std::u16string erase/insert)\n";
-  std::cout << "peak RSS       " << peak << " KB (before replay " << r.rss_before_kb << " KB, after " << r.rss_after_kb << " KB)\n";
+  std::cout << "peak RSS       " << peak << " KB (before replay " << r.rss_before_kb << " KB, after " << r.rss_after_kb << " KB); doc heap " << r.heap_after_kb - r.heap_before_kb << " KB\n";
   std::cout << "state (v1)     " << r.state.size() << " bytes, encode " << fixed2(r.encode_ms) << " ms, load " << fixed2(r.load_ms) << " ms\n";
   std::cout << "ok             " << (ok ? "true" : "false") << (r.text_ok ? "" : " (replayed text != endContent)")
             << (r.load_ok ? "" : " (loaded text != endContent)") << (r.replicas_ok ? "" : " (replicas did not converge)") << "\n";
@@ -653,7 +666,7 @@ int main(int argc, char** argv) {
     js << "{\"trace\":" << json::serialize(json::value(t.name)) << ",\"kind\":\"" << (t.concurrent ? "concurrent" : "sequential")
        << "\",\"patches\":" << t.patches << ",\"txns\":" << t.txns.size() << ",\"replay_ms\":" << fixed2(r.replay_ms)
        << ",\"patches_per_s\":" << static_cast<long long>(pps + 0.5) << ",\"peak_rss_kb\":" << peak
-       << ",\"rss_before_kb\":" << r.rss_before_kb << ",\"rss_after_replay_kb\":" << r.rss_after_kb << ",\"state_v1_bytes\":" << r.state.size()
+       << ",\"rss_before_kb\":" << r.rss_before_kb << ",\"rss_after_replay_kb\":" << r.rss_after_kb << ",\"doc_heap_kb\":" << r.heap_after_kb - r.heap_before_kb << ",\"state_v1_bytes\":" << r.state.size()
        << ",\"encode_ms\":" << fixed2(r.encode_ms) << ",\"load_ms\":" << fixed2(r.load_ms) << ",\"updates\":" << r.updates
        << ",\"update_bytes\":" << r.update_bytes << ",\"ok\":" << (ok ? "true" : "false");
     if (r.floor_ms >= 0) js << ",\"floor_ms\":" << fixed2(r.floor_ms);
