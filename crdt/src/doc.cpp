@@ -330,6 +330,17 @@ Commit Transaction::commit() {
   return commits_.empty() ? Commit() : std::move(commits_.front());
 }
 
+Result<std::vector<uint8_t>> merge_updates_v1(const std::vector<std::span<const uint8_t>>& updates) {
+  return merge_updates_internal(updates);
+}
+
+Result<std::vector<uint8_t>> diff_update_v1(std::span<const uint8_t> update,
+                                            std::span<const uint8_t> state_vector) {
+  auto sv = decode_state_vector_internal(state_vector);
+  if (!sv.ok()) return sv.status();
+  return diff_update_internal(update, sv.value());
+}
+
 Result<StateVector> decode_state_vector(std::span<const uint8_t> bytes) {
   auto r = crdt::decode_state_vector_internal(bytes);
   if (!r.ok()) return r.status();

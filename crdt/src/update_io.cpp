@@ -125,58 +125,8 @@ bool read_clients_struct_refs(UpdateDecoder& dec, DecodedUpdate& decoded) {
     cr.i = 0;
     cr.refs.reserve(static_cast<size_t>(num_structs));
     for (uint64_t k = 0; k < num_structs && dec.ok(); ++k) {
-      const uint8_t info = dec.read_info();
-      if (!dec.ok()) break;
-      const uint8_t ref = info & 0x1F;
-      Item* s = nullptr;
-      if (ref == 0 || ref == 10) {
-        const uint64_t len = ref == 0 ? dec.read_len() : rest.read_var_uint();
-        if (!dec.ok()) break;
-        if (len == 0) {
-          rest.fail(ErrorCode::kBadLength, "empty GC/skip struct");
-          break;
-        }
-        s = ref == 0 ? Item::make_gc(ID{client, clock}, len) : Item::make_skip(ID{client, clock}, len);
-      } else {
-        auto item = std::make_unique<Item>();
-        item->id = ID{client, clock};
-        if (info & 0x80) item->origin = dec.read_left_id();
-        if (info & 0x40) item->right_origin = dec.read_right_id();
-        const bool cant_copy_parent = (info & 0xC0) == 0;
-        if (cant_copy_parent) {
-          if (dec.read_parent_info()) {
-            item->parent_name = std::make_unique<std::string>(dec.read_string());
-          } else {
-            item->parent_id = dec.read_left_id();
-          }
-          if (info & 0x20) {
-            item->has_parent_sub = true;
-            item->parent_sub = dec.read_string();
-          }
-        }
-        auto content = read_item_content(dec, info);
-        if (!dec.ok() || !content) break;
-        item->set_content(std::move(content));
-        if (item->length == 0) {
-          rest.fail(ErrorCode::kBadLength, "empty item");
-          break;
-        }
-        // References into the same client must point to its past.
-        auto same_client_future = [&](const OptId& r) {
-          return r && r.id.client == client && r.id.clock >= clock;
-        };
-        if (same_client_future(item->origin) || same_client_future(item->right_origin) ||
-            same_client_future(item->parent_id)) {
-          rest.fail(ErrorCode::kBadClock, "item references a future clock of its own client");
-          break;
-        }
-        if ((item->origin && item->origin.id.clock > kMaxSafeInteger) ||
-            (item->right_origin && item->right_origin.id.clock > kMaxSafeInteger)) {
-          rest.fail(ErrorCode::kBadClock, "clock beyond 2^53");
-          break;
-        }
-        s = item.release();
-      }
+      Item* s = read_struct(dec, client, clock);
+      if (s == nullptr) break;
       decoded.all.push_back(s);
       cr.refs.push_back(s);
       if (clock + s->length > kMaxSafeInteger) {
@@ -343,6 +293,61 @@ DeleteSet apply_delete_set(TransactionState& txn, const DeleteSet& ds) {
 
 }  // namespace
 
+// Reads one struct (GC, Skip or Item) of `client` at `clock`, with the
+// checks that make integration safe. Null on error (decoder status set).
+Item* read_struct(UpdateDecoder& dec, uint64_t client, uint64_t clock) {
+  Decoder& rest = dec.rest();
+  const uint8_t info = dec.read_info();
+  if (!dec.ok()) return nullptr;
+  const uint8_t ref = info & 0x1F;
+  if (ref == 0 || ref == 10) {
+    const uint64_t len = ref == 0 ? dec.read_len() : rest.read_var_uint();
+    if (!dec.ok()) return nullptr;
+    if (len == 0) {
+      rest.fail(ErrorCode::kBadLength, "empty GC/skip struct");
+      return nullptr;
+    }
+    return ref == 0 ? Item::make_gc(ID{client, clock}, len) : Item::make_skip(ID{client, clock}, len);
+  }
+  auto item = std::make_unique<Item>();
+  item->id = ID{client, clock};
+  if (info & 0x80) item->origin = dec.read_left_id();
+  if (info & 0x40) item->right_origin = dec.read_right_id();
+  if ((info & 0xC0) == 0) {
+    if (dec.read_parent_info()) {
+      item->parent_name = std::make_unique<std::string>(dec.read_string());
+    } else {
+      item->parent_id = dec.read_left_id();
+    }
+    if (info & 0x20) {
+      item->has_parent_sub = true;
+      item->parent_sub = dec.read_string();
+    }
+  }
+  auto content = read_item_content(dec, info);
+  if (!dec.ok() || !content) return nullptr;
+  item->set_content(std::move(content));
+  if (item->length == 0) {
+    rest.fail(ErrorCode::kBadLength, "empty item");
+    return nullptr;
+  }
+  // References into the same client must point to its past.
+  auto same_client_future = [&](const OptId& r) {
+    return r && r.id.client == client && r.id.clock >= clock;
+  };
+  if (same_client_future(item->origin) || same_client_future(item->right_origin) ||
+      same_client_future(item->parent_id)) {
+    rest.fail(ErrorCode::kBadClock, "item references a future clock of its own client");
+    return nullptr;
+  }
+  if ((item->origin && item->origin.id.clock > kMaxSafeInteger) ||
+      (item->right_origin && item->right_origin.id.clock > kMaxSafeInteger)) {
+    rest.fail(ErrorCode::kBadClock, "clock beyond 2^53");
+    return nullptr;
+  }
+  return item.release();
+}
+
 void write_clients_structs(UpdateEncoder& enc, const StructStore& store, const StateMap& sv) {
   std::vector<std::pair<uint64_t, uint64_t>> sm;
   for (const auto& [client, clock] : sv) {
@@ -417,7 +422,23 @@ std::vector<uint8_t> encode_state_as_update_v1(const DocState& doc, const StateM
   UpdateEncoderV1 enc;
   write_clients_structs(enc, doc.store, sv);
   doc.store.to_delete_set().write(enc);
-  return enc.finish();
+  std::vector<uint8_t> state = enc.finish();
+  if (doc.pending_update_list.empty() && doc.pending_delete_set.empty()) return state;
+  // Also the pending structs and deletes, as Yjs' encodeStateAsUpdate does.
+  std::vector<std::vector<uint8_t>> parts;
+  parts.push_back(std::move(state));
+  if (!doc.pending_delete_set.empty()) parts.push_back(delete_set_update(doc.pending_delete_set));
+  if (!doc.pending_update_list.empty()) {
+    std::vector<std::span<const uint8_t>> pending(doc.pending_update_list.begin(), doc.pending_update_list.end());
+    auto merged = merge_updates_internal(pending);
+    if (merged.ok()) {
+      auto diff = diff_update_internal(merged.value(), sv);
+      if (diff.ok()) parts.push_back(std::move(diff.value()));
+    }
+  }
+  std::vector<std::span<const uint8_t>> spans(parts.begin(), parts.end());
+  auto all = merge_updates_internal(spans);
+  return all.ok() ? std::move(all.value()) : std::move(parts.front());
 }
 
 Result<StateMap> decode_state_vector_internal(std::span<const uint8_t> bytes) {

@@ -11,6 +11,15 @@ namespace samenplan::crdt {
 // Writes the structs the store has beyond `sv` (Yjs writeClientsStructs).
 void write_clients_structs(UpdateEncoder& enc, const StructStore& store, const StateMap& sv);
 
+// Reads one struct (GC, Skip or Item) of `client` at `clock`, checked so that
+// integrating it is safe. Null on error (the decoder's status says why).
+Item* read_struct(UpdateDecoder& dec, uint64_t client, uint64_t clock);
+
+// Update-level operations that need no document (Yjs updates.js).
+Result<std::vector<uint8_t>> merge_updates_internal(const std::vector<std::span<const uint8_t>>& updates);
+Result<std::vector<uint8_t>> diff_update_internal(std::span<const uint8_t> update, const StateMap& sv);
+std::vector<uint8_t> delete_set_update(const DeleteSet& ds);
+
 // Decodes and applies a v1 update inside `txn`. The whole update is decoded
 // and checked before anything changes: on error nothing has changed.
 Status apply_update_v1(TransactionState& txn, std::span<const uint8_t> update);

@@ -129,3 +129,47 @@ TEST_CASE("xml elements, attributes and text render as yjs does", "[doc]") {
   REQUIRE(copy.apply_update_v1(doc.encode_state_as_update_v1().value()).ok());
   CHECK(copy.get_xml_fragment("prosemirror").to_string() == frag.to_string());
 }
+
+TEST_CASE("the state of a document with pending structs includes them", "[doc]") {
+  Doc src(DocOptions{5, true});
+  std::vector<std::vector<uint8_t>> updates;
+  for (int i = 0; i < 4; ++i) {
+    updates.push_back(edit(src, [&](Transaction& t) {
+      REQUIRE(src.get_text("t").insert(t, 0, std::string(1, static_cast<char>('a' + i))).ok());
+    }));
+  }
+  Doc partial(DocOptions{6, true});
+  REQUIRE(partial.apply_update_v1(updates[3]).ok());
+  REQUIRE(partial.apply_update_v1(updates[1]).ok());
+  REQUIRE(partial.has_pending());
+  // A peer that loads the partial state and then gets the missing updates
+  // ends up with everything.
+  Doc peer(DocOptions{7, true});
+  REQUIRE(peer.apply_update_v1(partial.encode_state_as_update_v1().value()).ok());
+  REQUIRE(peer.apply_update_v1(updates[0]).ok());
+  REQUIRE(peer.apply_update_v1(updates[2]).ok());
+  CHECK_FALSE(peer.has_pending());
+  CHECK(peer.get_text("t").to_string() == "dcba");
+}
+
+TEST_CASE("merge_updates_v1 and diff_update_v1 need no document", "[doc]") {
+  Doc src(DocOptions{3, true});
+  auto u1 = edit(src, [&](Transaction& t) { REQUIRE(src.get_text("t").insert(t, 0, "ab").ok()); });
+  auto u2 = edit(src, [&](Transaction& t) { REQUIRE(src.get_text("t").insert(t, 2, "cd").ok()); });
+  auto u3 = edit(src, [&](Transaction& t) { REQUIRE(src.get_text("t").remove(t, 1, 2).ok()); });
+  auto merged = merge_updates_v1({u1, u2, u3});
+  REQUIRE(merged.ok());
+  Doc a(DocOptions{4, true});
+  REQUIRE(a.apply_update_v1(merged.value()).ok());
+  CHECK(a.get_text("t").to_string() == "ad");
+  // diff against a peer that has u1 only
+  Doc b(DocOptions{5, true});
+  REQUIRE(b.apply_update_v1(u1).ok());
+  auto diff = diff_update_v1(merged.value(), b.encode_state_vector());
+  REQUIRE(diff.ok());
+  REQUIRE(b.apply_update_v1(diff.value()).ok());
+  CHECK(b.get_text("t").to_string() == "ad");
+  CHECK(b.encode_state_as_update_v1().value() == a.encode_state_as_update_v1().value());
+  const std::vector<uint8_t> junk = {0x05, 0x01};
+  CHECK_FALSE(merge_updates_v1({u1, junk}).ok());
+}

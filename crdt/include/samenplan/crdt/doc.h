@@ -219,6 +219,12 @@ class Transaction {
 // as a document with gc off holds them after applying it.
 Result<std::string> describe_update_v1(std::span<const uint8_t> update);
 
+// Y.mergeUpdates: one update holding all of `updates`, without a document.
+Result<std::vector<uint8_t>> merge_updates_v1(const std::vector<std::span<const uint8_t>>& updates);
+// Y.diffUpdate: the part of `update` a peer with `state_vector` lacks.
+Result<std::vector<uint8_t>> diff_update_v1(std::span<const uint8_t> update,
+                                            std::span<const uint8_t> state_vector);
+
 // Decodes a state vector (Y.decodeStateVector).
 Result<StateVector> decode_state_vector(std::span<const uint8_t> bytes);
 std::vector<uint8_t> encode_state_vector(const StateVector& sv);
