@@ -348,7 +348,10 @@ void stringify(const Any& a, std::string& out) {
       const auto& b = a.as_binary();
       for (size_t i = 0; i < b.size(); ++i) {
         if (i) out.push_back(',');
-        out += "\"" + std::to_string(i) + "\":" + std::to_string(b[i]);
+        out.push_back('"');
+        out.append(std::to_string(i));
+        out.append("\":");
+        out.append(std::to_string(b[i]));
       }
       out.push_back('}');
       break;

@@ -16,16 +16,21 @@ std::string id_str(const OptId& id) {
 std::string content_str(const Content& c) {
   switch (c.kind()) {
     case ContentKind::kDeleted:
-      return "deleted(" + std::to_string(c.length()) + ")";
+      return std::string("deleted(").append(std::to_string(c.length())).append(")");
     case ContentKind::kJson:
     case ContentKind::kAny: {
       std::string s = c.kind() == ContentKind::kJson ? "json[" : "any[";
       const auto& vals = static_cast<const ContentValues&>(c).values;
-      for (size_t i = 0; i < vals.size(); ++i) s += (i ? "," : "") + vals[i].to_json();
+      for (size_t i = 0; i < vals.size(); ++i) {
+        if (i) s.push_back(',');
+        s.append(vals[i].to_json());
+      }
       return s + "]";
     }
     case ContentKind::kBinary:
-      return "binary(" + std::to_string(static_cast<const ContentBinary&>(c).bytes.as_binary().size()) + " bytes)";
+      return std::string("binary(")
+          .append(std::to_string(static_cast<const ContentBinary&>(c).bytes.as_binary().size()))
+          .append(" bytes)");
     case ContentKind::kString:
       return "string " + Any::string(utf::utf16_to_wtf8(static_cast<const ContentString&>(c).str)).to_json();
     case ContentKind::kEmbed:

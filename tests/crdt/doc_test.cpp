@@ -173,3 +173,28 @@ TEST_CASE("merge_updates_v1 and diff_update_v1 need no document", "[doc]") {
   const std::vector<uint8_t> junk = {0x05, 0x01};
   CHECK_FALSE(merge_updates_v1({u1, junk}).ok());
 }
+
+TEST_CASE("a snapshot restores the content of its moment", "[doc][snapshot]") {
+  Doc doc(DocOptions{11, false});
+  edit(doc, [&](Transaction& t) { REQUIRE(doc.get_text("t").insert(t, 0, "versie een").ok()); });
+  edit(doc, [&](Transaction& t) { REQUIRE(doc.get_map("m").set(t, "status", Any::string("concept")).ok()); });
+  const Snapshot first = doc.snapshot();
+  edit(doc, [&](Transaction& t) {
+    REQUIRE(doc.get_text("t").remove(t, 0, 7).ok());
+    REQUIRE(doc.get_text("t").insert(t, 0, "tweede ").ok());
+    REQUIRE(doc.get_map("m").set(t, "status", Any::string("klaar")).ok());
+  });
+  const auto bytes = encode_snapshot_v1(first);
+  auto decoded = decode_snapshot_v1(bytes);
+  REQUIRE(decoded.ok());
+  CHECK(decoded.value() == first);
+  auto old = doc.doc_at_snapshot(decoded.value());
+  REQUIRE(old.ok());
+  CHECK(old.value()->get_text("t").to_string() == "versie een");
+  CHECK(old.value()->get_map("m").get("status")->as_string() == "concept");
+  CHECK(doc.get_text("t").to_string() == "tweede een");
+  Doc gc_on(DocOptions{12, true});
+  CHECK(gc_on.doc_at_snapshot(first).status().code() == ErrorCode::kInvalidArgument);
+  const std::vector<uint8_t> junk = {0x05};
+  CHECK_FALSE(decode_snapshot_v1(junk).ok());
+}

@@ -73,6 +73,14 @@ struct Commit {
 
 class Transaction;
 
+// A point in a document's history: what existed (state vector) and what was
+// deleted (delete set) at that moment, as Y.snapshot() records it.
+struct Snapshot {
+  StateVector sv;
+  std::map<uint64_t, std::vector<std::pair<uint64_t, uint64_t>>> deleted;  // client -> [clock, len)
+  bool operator==(const Snapshot&) const = default;
+};
+
 // A value for list inserts: a JSON-like Any (a kBinary Any becomes binary
 // content, as a Uint8Array does in Yjs) or a new, empty shared type.
 struct Value {
@@ -189,6 +197,14 @@ class Doc {
   // Structs or deletes waiting for missing dependencies.
   bool has_pending() const;
 
+  // Y.snapshot(doc).
+  Snapshot snapshot() const;
+  // Y.createDocFromSnapshot: a new document (gc off) with the content this
+  // one had at `snap`. REQUIRES: this document has gc off (otherwise deleted
+  // content is gone) — returns kInvalidArgument when it has not; also when
+  // the snapshot refers to clocks this document does not have.
+  Result<std::unique_ptr<Doc>> doc_at_snapshot(const Snapshot& snap);
+
   DocState* state() { return state_.get(); }
 
  private:
@@ -224,6 +240,10 @@ Result<std::vector<uint8_t>> merge_updates_v1(const std::vector<std::span<const 
 // Y.diffUpdate: the part of `update` a peer with `state_vector` lacks.
 Result<std::vector<uint8_t>> diff_update_v1(std::span<const uint8_t> update,
                                             std::span<const uint8_t> state_vector);
+
+// Y.encodeSnapshot / Y.decodeSnapshot (v1: delete set, then state vector).
+std::vector<uint8_t> encode_snapshot_v1(const Snapshot& snap);
+Result<Snapshot> decode_snapshot_v1(std::span<const uint8_t> bytes);
 
 // Decodes a state vector (Y.decodeStateVector).
 Result<StateVector> decode_state_vector(std::span<const uint8_t> bytes);
