@@ -16,6 +16,11 @@ BUILD_LOCK ?= /tmp/samenplan-build.lock
 JOBS ?= 2
 
 LOCKED := flock $(BUILD_LOCK)
+
+# ccache: rewrite absolute paths under the checkout to relative ones, so that
+# clean clones elsewhere (CI) hit the same cache entries.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
 CMAKE_CONFIGURE := cmake -G Ninja -Wno-dev
 
 .PHONY: all setup configure build build-asan run test test-release test-asan format clean
