@@ -139,7 +139,9 @@ class Use {
 
   Use& bind(int i, int64_t v) { return check(sqlite3_bind_int64(s_, i, v)); }
   Use& bind(int i, std::string_view v) {
-    return check(sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8));
+    // A null data pointer would bind SQL NULL; an empty string_view is "".
+    const char* p = v.data() != nullptr ? v.data() : "";
+    return check(sqlite3_bind_text64(s_, i, p, v.size(), SQLITE_STATIC, SQLITE_UTF8));
   }
   Use& bind_blob(int i, std::span<const uint8_t> v) {
     // A zero-length blob must still be a blob (not NULL): give SQLite a valid pointer.

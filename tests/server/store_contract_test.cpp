@@ -251,6 +251,9 @@ TEMPLATE_TEST_CASE("store: set_doc_meta sets title and kind and creates the docu
   CHECK(m->updated_at_ms == 123);  // metadata changes do not touch updated_at
   CHECK(m->last_seq == 1);
 
+  ok(store->set_doc_meta("a", std::string_view(), std::string_view()));  // null views are ""
+  CHECK(ok(store->doc_meta("a"))->title.empty());
+
   CHECK(store->set_doc_meta("", "t", "k").code() == Errc::kInvalidArgument);
   CHECK(store->append_updates("", {rec("x", 1)}).status().code() == Errc::kInvalidArgument);
 }

@@ -20,6 +20,7 @@
 #include "sync_protocol.h"
 
 #include <catch2/catch.hpp>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -277,4 +278,21 @@ TEST_CASE("single-byte corruptions of valid messages never crash", "[protocol][m
       }
     }
   }
+}
+
+TEST_CASE("random frames decode or fail without crashing", "[protocol][malformed]") {
+  std::mt19937 rng(12345);
+  int decoded = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::vector<uint8_t> frame(rng() % 24);
+    for (auto& b : frame) b = static_cast<uint8_t>(rng());
+    if (!frame.empty()) frame[0] = static_cast<uint8_t>(rng() % 5);  // mostly known types
+    if (frame.size() > 1 && frame[0] == 0) frame[1] = static_cast<uint8_t>(rng() % 4);
+    auto r = decode_message(frame);
+    if (r.ok()) {
+      ++decoded;
+      CHECK(to_hex(encode_message(*r)) == to_hex(encode_message(*decode_message(encode_message(*r)))));
+    }
+  }
+  CHECK(decoded > 0);
 }
