@@ -334,3 +334,17 @@ TEMPLATE_TEST_CASE("store: appends from several threads get distinct sequence nu
   REQUIRE(all.size() == kThreads * kPerThread);
   for (std::size_t i = 0; i < all.size(); ++i) CHECK(all[i] == i + 1);
 }
+
+TEMPLATE_TEST_CASE("store: a 16 MiB update (the default message limit) is stored and loaded whole", "[store]",
+                   MemoryFixture, SqliteFixture) {
+  TestType fx;
+  auto store = fx.open();
+  Bytes big(16u << 20);
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<uint8_t>(i * 31 + (i >> 12));
+  ok(store->append_updates("big", {UpdateRecord{big, 1, "n", "o", {1}}}));
+  auto loaded = ok(store->load("big"));
+  REQUIRE(loaded.tail.size() == 1);
+  CHECK(loaded.tail[0].size == big.size());
+  CHECK(loaded.tail[0].bytes == big);
+  CHECK(ok(store->history("big", 0, 1)).front().size == big.size());
+}
