@@ -19,6 +19,10 @@ struct serve_options {
   std::uint16_t port = 8080;
   std::string data_dir = "./data";
   int threads = 1;
+  std::string durability = "normal";
+  std::size_t max_message_mb = 16;
+  std::string web_root;
+  int unload_after_ms = 2000;
 };
 
 std::string url_host(const std::string& host) {
@@ -40,11 +44,18 @@ void run_serve(const serve_options& opts) {
   config.port = opts.port;
   config.data_dir = opts.data_dir;
   config.threads = opts.threads;
+  config.durability_full = opts.durability == "full";
+  config.max_message_bytes = opts.max_message_mb * 1024 * 1024;
+  config.unload_after_ms = opts.unload_after_ms;
+  if (!opts.web_root.empty()) {
+    config.web_root = opts.web_root;
+  } else if (std::filesystem::exists("web-client/dist/index.html", ec)) {
+    config.web_root = "web-client/dist";
+  }
 
   server::server srv(config);
   if (auto open_ec = srv.open()) {
-    std::cerr << "samenplan: serve: cannot listen on " << url_host(opts.host) << ":" << opts.port
-              << ": " << open_ec.message() << std::endl;
+    std::cerr << "samenplan: serve: " << srv.error_text() << std::endl;
     throw CLI::RuntimeError(1);
   }
   // Exactly one line on stdout; tests and scripts wait for it.
@@ -67,6 +78,18 @@ void add_serve_command(CLI::App& root) {
   serve->add_option("--threads", opts->threads, "I/O threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
+  serve->add_option("--durability", opts->durability,
+                    "normal: survives kill -9; full: fsync every commit, survives power loss")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"normal", "full"}));
+  serve->add_option("--max-message-mb", opts->max_message_mb, "Largest WebSocket message / update body (MiB)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  serve->add_option("--web-root", opts->web_root, "The built web client (default: web-client/dist when present)");
+  serve->add_option("--unload-after-ms", opts->unload_after_ms,
+                    "Unload a document this long after its last client left")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3600000));
   serve->callback([opts] { run_serve(*opts); });
 }
 

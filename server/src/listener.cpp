@@ -7,7 +7,8 @@
 
 namespace samenplan::server {
 
-listener::listener(net::io_context& ioc) : ioc_(ioc), acceptor_(net::make_strand(ioc)) {}
+listener::listener(net::io_context& ioc, std::shared_ptr<server_context> ctx)
+    : ioc_(ioc), ctx_(std::move(ctx)), acceptor_(net::make_strand(ioc)) {}
 
 beast::error_code listener::open(const tcp::endpoint& endpoint) {
   beast::error_code ec;
@@ -47,7 +48,7 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
   if (ec) {
     log_line("accept: " + ec.message());
   } else {
-    std::make_shared<http_session>(std::move(socket))->run();
+    std::make_shared<http_session>(std::move(socket), ctx_)->run();
   }
   do_accept();
 }

@@ -4,12 +4,13 @@
 #include <memory>
 
 #include "net.h"
+#include "server_context.h"
 
 namespace samenplan::server {
 
 class listener : public std::enable_shared_from_this<listener> {
  public:
-  explicit listener(net::io_context& ioc);
+  listener(net::io_context& ioc, std::shared_ptr<server_context> ctx);
 
   // Opens, binds and listens on `endpoint`. No exceptions: returns the error.
   beast::error_code open(const tcp::endpoint& endpoint);
@@ -28,6 +29,7 @@ class listener : public std::enable_shared_from_this<listener> {
   void on_accept(beast::error_code ec, tcp::socket socket);
 
   net::io_context& ioc_;
+  std::shared_ptr<server_context> ctx_;
   tcp::acceptor acceptor_;
 };
 

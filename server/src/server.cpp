@@ -11,6 +11,8 @@
 #include "listener.h"
 #include "log.h"
 #include "net.h"
+#include "server_context.h"
+#include "sqlite_store.h"
 
 namespace samenplan::server {
 
@@ -20,17 +22,44 @@ class server::impl {
       : config_(std::move(config)),
         ioc_(config_.threads > 0 ? config_.threads : 1),
         signals_(ioc_, SIGINT, SIGTERM),
-        listener_(std::make_shared<listener>(ioc_)) {}
+        ctx_(std::make_shared<server_context>()) {}
 
   std::error_code open() {
+    SqliteOptions options;
+    std::error_code dir_ec;
+    std::filesystem::create_directories(config_.data_dir, dir_ec);
+    options.path = config_.data_dir / "samenplan.db";
+    options.durability = config_.durability_full ? Durability::kFull : Durability::kNormal;
+    auto store = SqliteStore::open(options);
+    if (!store.ok()) {
+      error_text_ = "cannot open " + options.path.string() + ": " + store.status().to_string();
+      return std::make_error_code(std::errc::io_error);
+    }
+    ctx_->store = std::move(store.value());
+    ctx_->worker = std::make_unique<store_worker>(*ctx_->store);
+    room_config rc;
+    rc.unload_after = std::chrono::milliseconds(config_.unload_after_ms);
+    ctx_->rooms = std::make_shared<room_registry>(ioc_, *ctx_->worker, rc);
+    ctx_->limits.max_message_bytes = config_.max_message_bytes;
+    ctx_->limits.max_queued_bytes = config_.max_queued_bytes;
+    ctx_->max_update_bytes = config_.max_message_bytes;
+    ctx_->web_root = config_.web_root;
+    listener_ = std::make_shared<listener>(ioc_, ctx_);
+
     tcp::resolver resolver(ioc_);
     beast::error_code ec;
     const auto results =
         resolver.resolve(config_.host, std::to_string(config_.port), tcp::resolver::passive, ec);
-    if (ec) return ec;
+    if (ec) {
+      error_text_ = "cannot resolve " + config_.host + ": " + ec.message();
+      return ec;
+    }
     if (results.empty()) return std::make_error_code(std::errc::address_not_available);
     ec = listener_->open(results.begin()->endpoint());
-    if (ec) return ec;
+    if (ec) {
+      error_text_ = "cannot listen on " + config_.host + ":" + std::to_string(config_.port) + ": " + ec.message();
+      return ec;
+    }
     port_ = listener_->local_endpoint().port();
     return {};
   }
@@ -50,10 +79,14 @@ class server::impl {
     for (int i = 1; i < n; ++i) threads.emplace_back([this] { ioc_.run(); });
     ioc_.run();
     for (auto& t : threads) t.join();
+    // Everything queued for the store is committed before we return.
+    if (ctx_->worker) ctx_->worker->stop();
   }
 
+  std::string error_text() const { return error_text_; }
+
   void stop() {
-    listener_->stop();
+    if (listener_) listener_->stop();
     net::post(ioc_, [this] {
       beast::error_code ignored;
       signals_.cancel(ignored);
@@ -66,7 +99,9 @@ class server::impl {
   server_config config_;
   net::io_context ioc_;
   net::signal_set signals_;
+  std::shared_ptr<server_context> ctx_;
   std::shared_ptr<listener> listener_;
+  std::string error_text_;
   std::uint16_t port_ = 0;
 };
 
@@ -75,6 +110,8 @@ server::server(server_config config) : impl_(std::make_unique<impl>(std::move(co
 server::~server() = default;
 
 std::error_code server::open() { return impl_->open(); }
+
+std::string server::error_text() const { return impl_->error_text(); }
 
 std::uint16_t server::port() const { return impl_->port(); }
 

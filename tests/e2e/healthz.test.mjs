@@ -24,7 +24,7 @@ test('GET /healthz is 200 ok, unknown paths 404, SIGTERM exits 0', async () => {
     await nope.text();
 
     const ws = await fetch(`${server.url}/ws/some-doc`);
-    assert.equal(ws.status, 404, 'the WebSocket endpoint is not there yet');
+    assert.equal(ws.status, 426, 'a plain GET of the WebSocket endpoint asks for an upgrade');
     await ws.text();
   } finally {
     assert.equal(await server.stop('SIGTERM'), 0);

@@ -41,8 +41,8 @@ TEST_CASE("healthz answers GET and HEAD only", "[routing]") {
   CHECK(post.kind == route_kind::method_not_allowed);
   CHECK(post.allow == "GET, HEAD");
 
-  CHECK(match_route("GET", "/healthz/").kind == route_kind::not_found);
-  CHECK(match_route("GET", "/HEALTHZ").kind == route_kind::not_found);
+  CHECK(match_route("GET", "/healthz/").kind == route_kind::static_file);
+  CHECK(match_route("GET", "/HEALTHZ").kind == route_kind::static_file);
 }
 
 TEST_CASE("/ws/<docId> is recognised only with a valid doc id", "[routing]") {
@@ -50,15 +50,30 @@ TEST_CASE("/ws/<docId> is recognised only with a valid doc id", "[routing]") {
   CHECK(ws.kind == route_kind::websocket);
   CHECK(ws.doc_id == "klas-4b.notes");
 
-  CHECK(match_route("GET", "/ws/").kind == route_kind::not_found);
-  CHECK(match_route("GET", "/ws/a/b").kind == route_kind::not_found);
-  CHECK(match_route("GET", "/ws/..").kind == route_kind::not_found);
-  CHECK(match_route("GET", "/ws/" + std::string(129, 'd')).kind == route_kind::not_found);
+  CHECK(match_route("GET", "/ws/").kind == route_kind::bad_request);
+  CHECK(match_route("GET", "/ws/a/b").kind == route_kind::bad_request);
+  CHECK(match_route("GET", "/ws/..").kind == route_kind::bad_request);
+  CHECK(match_route("GET", "/ws/" + std::string(129, 'd')).kind == route_kind::bad_request);
   CHECK(match_route("POST", "/ws/doc").kind == route_kind::method_not_allowed);
 }
 
 TEST_CASE("everything else is not found", "[routing]") {
-  CHECK(match_route("GET", "/").kind == route_kind::not_found);
-  CHECK(match_route("GET", "/nope").kind == route_kind::not_found);
+  CHECK(match_route("GET", "/").kind == route_kind::static_file);
+  CHECK(match_route("GET", "/d/plan-1").kind == route_kind::static_file);
+  CHECK(match_route("POST", "/nope").kind == route_kind::not_found);
+  CHECK(match_route("GET", "/api/nope").kind == route_kind::not_found);
   CHECK(match_route("GET", "*").kind == route_kind::not_found);
+}
+
+TEST_CASE("the REST API routes name their document", "[routing]") {
+  const auto state = match_route("GET", "/api/docs/plan-1/state?sv=AAA");
+  CHECK(state.kind == route_kind::api_doc_state);
+  CHECK(state.doc_id == "plan-1");
+  const auto updates = match_route("POST", "/api/docs/plan-1/updates");
+  CHECK(updates.kind == route_kind::api_doc_updates);
+  CHECK(updates.doc_id == "plan-1");
+  CHECK(match_route("GET", "/api/docs/plan-1/updates").kind == route_kind::method_not_allowed);
+  CHECK(match_route("GET", "/api/docs/pl%20an/state").kind == route_kind::bad_request);
+  CHECK(match_route("GET", "/api/docs").kind == route_kind::api_list_docs);
+  CHECK(match_route("GET", "/metrics").kind == route_kind::metrics);
 }

@@ -65,7 +65,8 @@ TEST_CASE("server answers /healthz and 404 on a free port, then stops", "[server
   CHECK(head[http::field::content_length] == "2");
 
   CHECK(request(port, http::verb::get, "/nope").result() == http::status::not_found);
-  CHECK(request(port, http::verb::get, "/ws/doc-1").result() == http::status::not_found);
+  // A plain GET (no Upgrade header) of a WebSocket path.
+  CHECK(request(port, http::verb::get, "/ws/doc-1").result() == http::status::upgrade_required);
   CHECK(request(port, http::verb::post, "/healthz").result() == http::status::method_not_allowed);
 
   srv.stop();

@@ -8,14 +8,20 @@ namespace samenplan::server {
 
 enum class route_kind {
   healthz,             // GET/HEAD /healthz
-  websocket,           // GET /ws/<docId>  (placeholder: the WebSocket upgrade comes later)
+  metrics,             // GET /metrics
+  websocket,           // GET /ws/<docId> (WebSocket upgrade)
+  api_list_docs,       // GET /api/docs
+  api_doc_state,       // GET /api/docs/<docId>/state
+  api_doc_updates,     // POST /api/docs/<docId>/updates
+  static_file,         // GET/HEAD anything else: the web client (SPA fallback)
+  bad_request,         // a malformed doc id
   method_not_allowed,  // known path, wrong method
   not_found,
 };
 
 struct route_match {
   route_kind kind = route_kind::not_found;
-  std::string doc_id;  // set for route_kind::websocket
+  std::string doc_id;  // set for routes that name a document
   std::string allow;   // set for route_kind::method_not_allowed ("GET, HEAD")
 };
 

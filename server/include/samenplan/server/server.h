@@ -1,6 +1,7 @@
 // The samenplan network server: plain C++ interface, Boost.Beast stays inside.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -14,6 +15,11 @@ struct server_config {
   std::uint16_t port = 8080;       // 0 picks a free port
   std::filesystem::path data_dir = "data";
   int threads = 1;  // I/O threads running the io_context
+  bool durability_full = false;  // SQLite synchronous=FULL (fsync per commit)
+  std::size_t max_message_bytes = 16 * 1024 * 1024;
+  std::size_t max_queued_bytes = 64 * 1024 * 1024;  // per connection
+  std::filesystem::path web_root;                   // the built web client; empty: none
+  int unload_after_ms = 2000;  // a document leaves memory this long after its last client
 };
 
 // Owns the io_context, its threads, the listener and the SIGINT/SIGTERM handler.
@@ -29,8 +35,10 @@ class server {
   server(const server&) = delete;
   server& operator=(const server&) = delete;
 
-  // Resolves the host and binds + listens. Returns the error instead of throwing.
+  // Opens the store in data_dir, resolves the host and binds + listens.
+  // Returns the error instead of throwing; error_text() describes it.
   std::error_code open();
+  std::string error_text() const;
 
   // The bound port (meaningful after a successful open()).
   std::uint16_t port() const;

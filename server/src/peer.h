@@ -1,0 +1,48 @@
+// The room's view of a connection: plain C++, no Beast, so the room logic can
+// be tested with fake peers.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace samenplan::server {
+
+// One encoded message shared by every receiver (encoded once).
+using shared_bytes = std::shared_ptr<const std::vector<std::uint8_t>>;
+
+inline shared_bytes make_shared_bytes(std::vector<std::uint8_t> bytes) {
+  return std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes));
+}
+
+// Who is on the other end, as the connection claims it (?name=&org=) until
+// access control exists.
+struct peer_identity {
+  std::string name;
+  std::string org;
+};
+
+// WebSocket close codes used by the server.
+namespace close_code {
+inline constexpr std::uint16_t kNormal = 1000;
+inline constexpr std::uint16_t kGoingAway = 1001;
+inline constexpr std::uint16_t kInvalidPayload = 1007;  // malformed update
+inline constexpr std::uint16_t kPolicy = 1008;          // malformed protocol message
+inline constexpr std::uint16_t kTooBig = 1009;
+inline constexpr std::uint16_t kTryAgainLater = 1013;   // reader too slow
+}  // namespace close_code
+
+class peer {
+ public:
+  virtual ~peer() = default;
+  // Queues a message; thread-safe.
+  virtual void send(shared_bytes message) = 0;
+  // Closes the connection with a WebSocket close code; thread-safe.
+  virtual void close(std::uint16_t code, std::string reason) = 0;
+  virtual const peer_identity& identity() const = 0;
+  // Unique per process.
+  virtual std::uint64_t id() const = 0;
+};
+
+}  // namespace samenplan::server

@@ -1,0 +1,247 @@
+#include "room.h"
+
+#include <chrono>
+
+#include "log.h"
+#include "metrics.h"
+#include "room_registry.h"
+
+namespace samenplan::server {
+
+namespace {
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+room::room(net::io_context& ioc, std::string doc_id, store_worker& worker, room_registry& registry,
+           room_config config)
+    : strand_(net::make_strand(ioc)),
+      logic_(std::move(doc_id)),
+      worker_(worker),
+      registry_(registry),
+      config_(config),
+      unload_timer_(strand_) {
+  global_metrics().open_docs++;
+}
+
+room::~room() { global_metrics().open_docs--; }
+
+void room::start() {
+  auto self = shared_from_this();
+  worker_.submit_task([self](DocStore& store) {
+    auto loaded = store.load(self->doc_id());
+    net::post(self->strand_, [self, loaded = std::move(loaded)]() mutable { self->on_loaded(std::move(loaded)); });
+  });
+}
+
+void room::on_loaded(Result<LoadedDoc> loaded) {
+  if (!loaded.ok()) {
+    fail("load: " + loaded.status().to_string());
+  } else {
+    Status s = logic_.load(loaded.value());
+    if (!s.ok()) {
+      fail(s.to_string());
+    } else {
+      loaded_ = true;
+      last_seq_ = loaded->meta.last_seq;
+      checkpoint_seq_ = loaded->checkpoint ? loaded->checkpoint->upto_seq : 0;
+    }
+  }
+  auto waiting = std::move(waiting_);
+  waiting_.clear();
+  for (auto& f : waiting) f();
+  maybe_schedule_unload();
+}
+
+void room::when_loaded(std::function<void()> f) {
+  if (loaded_ || failed_) {
+    f();
+  } else {
+    waiting_.push_back(std::move(f));
+  }
+}
+
+void room::join(std::shared_ptr<peer> p) {
+  net::post(strand_, [self = shared_from_this(), p = std::move(p)] {
+    self->when_loaded([self, p] {
+      if (self->failed_) {
+        p->close(1011, "document unavailable");
+        return;
+      }
+      self->peers_[p->id()] = p;
+      self->carry_out(self->logic_.on_join(p->id()), p->id(), p->identity(), nullptr);
+    });
+  });
+}
+
+void room::receive(std::shared_ptr<peer> p, std::vector<std::uint8_t> frame) {
+  global_metrics().bytes_in += frame.size();
+  net::post(strand_, [self = shared_from_this(), p = std::move(p), frame = std::move(frame)]() mutable {
+    self->when_loaded([self, p, frame = std::move(frame)] {
+      if (self->failed_ || self->peers_.count(p->id()) == 0) return;
+      room_output out = self->logic_.on_message(p->id(), frame);
+      if (out.close_code) {
+        global_metrics().protocol_errors++;
+        log_line("ws " + self->doc_id() + " #" + std::to_string(p->id()) + " (" + p->identity().name + "): " +
+                 out.close_reason + "; closing with " + std::to_string(*out.close_code));
+        p->close(*out.close_code, out.close_reason.substr(0, 120));
+        return;
+      }
+      self->carry_out(out, p->id(), p->identity(), nullptr);
+    });
+  });
+}
+
+void room::leave(std::shared_ptr<peer> p) {
+  net::post(strand_, [self = shared_from_this(), p = std::move(p)] {
+    self->when_loaded([self, p] {
+      if (self->peers_.erase(p->id()) > 0 && !self->failed_) {
+        self->carry_out(self->logic_.on_leave(p->id()), p->id(), p->identity(), nullptr);
+      }
+      self->release();
+    });
+  });
+}
+
+void room::http_update(std::vector<std::uint8_t> update, peer_identity who, std::function<void(Status)> done) {
+  net::post(strand_, [self = shared_from_this(), update = std::move(update), who = std::move(who),
+                      done = std::move(done)]() mutable {
+    self->when_loaded([self, update = std::move(update), who = std::move(who), done = std::move(done)]() mutable {
+      if (self->failed_) {
+        done(Status::error(Errc::kStorage, "document unavailable"));
+        return;
+      }
+      room_output out = self->logic_.apply_update(update);
+      if (out.close_code) {
+        done(Status::error(Errc::kInvalidArgument, out.close_reason));
+        return;
+      }
+      self->carry_out(out, 0, who, std::move(done));
+    });
+  });
+}
+
+void room::http_state(std::vector<std::uint8_t> state_vector,
+                      std::function<void(crdt::Result<std::vector<std::uint8_t>>)> done) {
+  net::post(strand_, [self = shared_from_this(), sv = std::move(state_vector), done = std::move(done)]() mutable {
+    self->when_loaded([self, sv = std::move(sv), done = std::move(done)]() mutable {
+      if (self->failed_) {
+        done(crdt::Status::error(crdt::ErrorCode::kInvalidArgument, "document unavailable"));
+        return;
+      }
+      done(self->logic_.state(sv));
+    });
+  });
+}
+
+void room::carry_out(const room_output& out, ConnectionId sender, const peer_identity& who,
+                     std::function<void(Status)> done) {
+  if (!out.persist.empty()) {
+    AppendRequest req;
+    req.doc_id = doc_id();
+    const int64_t t = now_ms();
+    for (size_t i = 0; i < out.persist.size(); ++i) {
+      UpdateRecord rec;
+      rec.bytes = out.persist[i];
+      rec.time_ms = t;
+      rec.name = who.name;
+      rec.org = who.org;
+      rec.client_ids = out.persist_clients[i];
+      req.updates.push_back(std::move(rec));
+    }
+    const uint64_t barrier = ++issued_;
+    global_metrics().updates_total += out.persist.size();
+    auto self = shared_from_this();
+    worker_.submit(std::move(req), [self, barrier, done = std::move(done)](Result<std::vector<uint64_t>> seqs) mutable {
+      net::post(self->strand_, [self, barrier, seqs = std::move(seqs), done = std::move(done)]() mutable {
+        self->on_persisted(barrier, std::move(seqs), std::move(done));
+      });
+    });
+    done = nullptr;
+  }
+  for (const auto& m : out.messages) {
+    if (issued_ == completed_) {
+      dispatch(m.target, sender, m.message);
+    } else {
+      held_.push_back(held_message{issued_, m.target, sender, m.message});
+    }
+  }
+  if (done) done(Status());
+}
+
+void room::dispatch(send_to target, ConnectionId sender, const shared_bytes& message) {
+  for (const auto& [id, p] : peers_) {
+    const bool is_sender = id == sender;
+    if ((target == send_to::sender && is_sender) || (target == send_to::others && !is_sender) ||
+        target == send_to::all) {
+      global_metrics().bytes_out += message->size();
+      p->send(message);
+    }
+  }
+}
+
+void room::on_persisted(uint64_t barrier, Result<std::vector<uint64_t>> seqs, std::function<void(Status)> done) {
+  completed_ = barrier;
+  if (!seqs.ok()) {
+    if (done) done(seqs.status());
+    fail("store: " + seqs.status().to_string());
+    return;
+  }
+  if (!seqs->empty()) last_seq_ = seqs->back();
+  release_held();
+  if (done) done(Status());
+  maybe_checkpoint(false);
+}
+
+void room::release_held() {
+  while (!held_.empty() && held_.front().barrier <= completed_) {
+    held_message m = std::move(held_.front());
+    held_.pop_front();
+    dispatch(m.target, m.sender, m.message);
+  }
+}
+
+void room::fail(const std::string& why) {
+  log_line("room " + doc_id() + ": " + why + "; closing its connections");
+  failed_ = true;
+  held_.clear();
+  for (const auto& [id, p] : peers_) p->close(1011, "document unavailable");
+  peers_.clear();
+  registry_.forget(this);
+}
+
+void room::release() {
+  users_--;
+  net::post(strand_, [self = shared_from_this()] { self->maybe_schedule_unload(); });
+}
+
+void room::maybe_schedule_unload() {
+  if (users_.load() > 0 || !peers_.empty()) return;
+  unload_timer_.expires_after(config_.unload_after);
+  unload_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec) return;
+    if (self->users_.load() > 0 || !self->peers_.empty()) return;
+    if (self->issued_ != self->completed_) {
+      self->maybe_schedule_unload();
+      return;
+    }
+    if (self->registry_.try_unload(self.get())) self->maybe_checkpoint(true);
+  });
+}
+
+void room::maybe_checkpoint(bool force) {
+  if (failed_ || !loaded_ || last_seq_ <= checkpoint_seq_) return;
+  if (!force && last_seq_ - checkpoint_seq_ < config_.checkpoint_every) return;
+  auto state = logic_.state({});
+  if (!state.ok()) return;
+  const uint64_t upto = last_seq_;
+  checkpoint_seq_ = upto;
+  worker_.submit_task([id = doc_id(), state = std::move(state.value()), upto](DocStore& store) {
+    Status s = store.write_checkpoint(id, state, upto, now_ms());
+    if (!s.ok()) log_line("store: checkpoint of " + id + " failed: " + s.to_string());
+  });
+}
+
+}  // namespace samenplan::server

@@ -1,0 +1,155 @@
+#include "ws_session.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <utility>
+
+#include "log.h"
+#include "metrics.h"
+#include "room.h"
+#include "room_registry.h"
+
+namespace samenplan::server {
+
+namespace websocket = beast::websocket;
+
+namespace {
+std::atomic<std::uint64_t> g_next_session_id{1};
+}
+
+ws_session::ws_session(beast::tcp_stream&& stream, std::shared_ptr<room_registry> rooms,
+                       std::string doc_id, peer_identity identity, ws_limits limits)
+    : ws_(std::move(stream)),
+      rooms_(std::move(rooms)),
+      doc_id_(std::move(doc_id)),
+      identity_(std::move(identity)),
+      limits_(limits),
+      id_(g_next_session_id.fetch_add(1)) {}
+
+ws_session::~ws_session() {
+  if (accepted_) global_metrics().connections--;
+}
+
+void ws_session::run(http::request<http::string_body> req) {
+  // The WebSocket layer has its own timeouts: idle connections are pinged,
+  // and closed when the pong does not come back.
+  beast::get_lowest_layer(ws_).expires_never();
+  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+    res.set(http::field::server, "samenplan");
+  }));
+  ws_.read_message_max(limits_.max_message_bytes);
+  ws_.binary(true);
+  ws_.async_accept(req, beast::bind_front_handler(&ws_session::on_accept, shared_from_this()));
+}
+
+void ws_session::on_accept(beast::error_code ec) {
+  if (ec) {
+    log_line("ws " + doc_id_ + ": accept: " + ec.message());
+    return;
+  }
+  accepted_ = true;
+  global_metrics().connections++;
+  global_metrics().connections_total++;
+  room_ = rooms_->acquire(doc_id_);
+  room_->join(shared_from_this());
+  do_read();
+}
+
+void ws_session::do_read() {
+  ws_.async_read(buffer_, beast::bind_front_handler(&ws_session::on_read, shared_from_this()));
+}
+
+void ws_session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
+  if (ec) {
+    if (ec == websocket::error::message_too_big) {
+      log_line("ws " + doc_id_ + " #" + std::to_string(id_) + ": message larger than " +
+               std::to_string(limits_.max_message_bytes) + " bytes; closing with 1009");
+      do_close(close_code::kTooBig, "message too big");
+    } else if (ec != websocket::error::closed && ec != net::error::operation_aborted &&
+               ec != net::error::eof && ec != net::error::connection_reset) {
+      log_line("ws " + doc_id_ + " #" + std::to_string(id_) + ": read: " + ec.message());
+    }
+    leave_room();
+    return;
+  }
+  const auto data = buffer_.cdata();
+  const auto* p = static_cast<const std::uint8_t*>(data.data());
+  std::vector<std::uint8_t> message(p, p + data.size());
+  buffer_.consume(buffer_.size());
+  if (room_) room_->receive(shared_from_this(), std::move(message));
+  if (!closing_) do_read();
+}
+
+void ws_session::send(shared_bytes message) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), message = std::move(message)]() mutable {
+    if (self->closing_) return;
+    self->queued_bytes_ += message->size();
+    if (self->queued_bytes_ > self->limits_.max_queued_bytes) {
+      log_line("ws " + self->doc_id_ + " #" + std::to_string(self->id_) +
+               ": send queue over " + std::to_string(self->limits_.max_queued_bytes) +
+               " bytes (slow reader); closing with 1013");
+      self->do_close(close_code::kTryAgainLater, "too slow");
+      return;
+    }
+    self->queue_.push_back(std::move(message));
+    if (!self->writing_) self->do_write();
+  });
+}
+
+void ws_session::do_write() {
+  writing_ = true;
+  inflight_ = std::move(queue_.front());
+  queue_.pop_front();
+  ws_.async_write(net::buffer(inflight_->data(), inflight_->size()),
+                  beast::bind_front_handler(&ws_session::on_write, shared_from_this()));
+}
+
+void ws_session::on_write(beast::error_code ec, std::size_t /*bytes*/) {
+  writing_ = false;
+  if (inflight_) queued_bytes_ -= std::min(queued_bytes_, inflight_->size());
+  inflight_.reset();
+  if (ec) {
+    if (ec != net::error::operation_aborted && ec != websocket::error::closed) {
+      log_line("ws " + doc_id_ + " #" + std::to_string(id_) + ": write: " + ec.message());
+    }
+    queue_.clear();
+    queued_bytes_ = 0;
+    return;
+  }
+  if (closing_) return start_close();
+  if (!queue_.empty()) do_write();
+}
+
+void ws_session::close(std::uint16_t code, std::string reason) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)]() mutable {
+    self->do_close(code, std::move(reason));
+  });
+}
+
+void ws_session::do_close(std::uint16_t code, std::string reason) {
+  if (closing_) return;
+  closing_ = true;
+  close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
+  queue_.clear();
+  leave_room();
+  // Beast allows one write-like operation at a time: a close waits for the
+  // write in flight.
+  if (!writing_) start_close();
+}
+
+void ws_session::start_close() {
+  if (close_started_) return;
+  close_started_ = true;
+  ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) {});
+}
+
+void ws_session::leave_room() {
+  if (room_) {
+    room_->leave(shared_from_this());
+    room_.reset();
+  }
+}
+
+}  // namespace samenplan::server

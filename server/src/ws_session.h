@@ -1,0 +1,75 @@
+// One WebSocket connection to a document (/ws/<docId>): reads binary frames
+// and hands them to the document's room; writes what the room sends, one
+// write in flight, from a bounded queue.
+//
+// Lifetime: shared_from_this; the room holds a shared_ptr while the session
+// is joined. Thread-safety: send() and close() may be called from any thread
+// (they post to the session's strand); everything else runs on that strand.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/beast/websocket.hpp>
+
+#include "net.h"
+#include "peer.h"
+
+namespace samenplan::server {
+
+class room_registry;
+class room;
+
+struct ws_limits {
+  std::size_t max_message_bytes = 16 * 1024 * 1024;  // larger frames close with 1009
+  std::size_t max_queued_bytes = 64 * 1024 * 1024;   // a slower reader is closed with 1013
+};
+
+class ws_session : public std::enable_shared_from_this<ws_session>, public peer {
+ public:
+  ws_session(beast::tcp_stream&& stream, std::shared_ptr<room_registry> rooms, std::string doc_id,
+             peer_identity identity, ws_limits limits);
+  ~ws_session() override;
+
+  // Accepts the upgrade request `req` and starts reading.
+  void run(http::request<http::string_body> req);
+
+  // peer:
+  void send(shared_bytes message) override;
+  void close(std::uint16_t code, std::string reason) override;
+  const peer_identity& identity() const override { return identity_; }
+  std::uint64_t id() const override { return id_; }
+
+ private:
+  void on_accept(beast::error_code ec);
+  void do_read();
+  void on_read(beast::error_code ec, std::size_t bytes);
+  void do_write();
+  void on_write(beast::error_code ec, std::size_t bytes);
+  void do_close(std::uint16_t code, std::string reason);
+  void start_close();
+  void leave_room();
+
+  beast::websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buffer_;
+  std::shared_ptr<room_registry> rooms_;
+  std::shared_ptr<room> room_;
+  std::string doc_id_;
+  peer_identity identity_;
+  ws_limits limits_;
+  std::uint64_t id_;
+  std::deque<shared_bytes> queue_;
+  shared_bytes inflight_;  // kept alive until its write completes
+  beast::websocket::close_reason close_reason_;
+  bool close_started_ = false;
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool accepted_ = false;
+};
+
+}  // namespace samenplan::server
