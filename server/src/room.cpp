@@ -172,12 +172,14 @@ void room::carry_out(const room_output& out, ConnectionId sender, const peer_ide
 }
 
 void room::dispatch(send_to target, ConnectionId sender, const shared_bytes& message) {
-  for (const auto& [id, p] : peers_) {
+  for (const auto& [id, weak] : peers_) {
     const bool is_sender = id == sender;
     if ((target == send_to::sender && is_sender) || (target == send_to::others && !is_sender) ||
         target == send_to::all) {
-      global_metrics().bytes_out += message->size();
-      p->send(message);
+      if (auto p = weak.lock()) {
+        global_metrics().bytes_out += message->size();
+        p->send(message);
+      }
     }
   }
 }
@@ -207,7 +209,9 @@ void room::fail(const std::string& why) {
   log_line("room " + doc_id() + ": " + why + "; closing its connections");
   failed_ = true;
   held_.clear();
-  for (const auto& [id, p] : peers_) p->close(1011, "document unavailable");
+  for (const auto& [id, weak] : peers_) {
+    if (auto p = weak.lock()) p->close(1011, "document unavailable");
+  }
   peers_.clear();
   registry_.forget(this);
 }

@@ -93,7 +93,8 @@ class room : public std::enable_shared_from_this<room> {
   bool loaded_ = false;
   bool failed_ = false;
   std::deque<std::function<void()>> waiting_;
-  std::map<ConnectionId, std::shared_ptr<peer>> peers_;
+  // Weak: sessions own the room, not the other way round (no cycle).
+  std::map<ConnectionId, std::weak_ptr<peer>> peers_;
   uint64_t issued_ = 0;     // appends submitted
   uint64_t completed_ = 0;  // appends committed (in order)
   std::deque<held_message> held_;
