@@ -21,6 +21,7 @@ struct serve_options {
   int threads = 1;
   std::string durability = "normal";
   std::size_t max_message_mb = 16;
+  std::size_t max_queue_mb = 64;
   std::string web_root;
   int unload_after_ms = 2000;
 };
@@ -46,6 +47,7 @@ void run_serve(const serve_options& opts) {
   config.threads = opts.threads;
   config.durability_full = opts.durability == "full";
   config.max_message_bytes = opts.max_message_mb * 1024 * 1024;
+  config.max_queued_bytes = opts.max_queue_mb * 1024 * 1024;
   config.unload_after_ms = opts.unload_after_ms;
   if (!opts.web_root.empty()) {
     config.web_root = opts.web_root;
@@ -85,6 +87,10 @@ void add_serve_command(CLI::App& root) {
   serve->add_option("--max-message-mb", opts->max_message_mb, "Largest WebSocket message / update body (MiB)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
+  serve->add_option("--max-queue-mb", opts->max_queue_mb,
+                    "Unsent bytes a connection may have queued before it is closed (1013)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
   serve->add_option("--web-root", opts->web_root, "The built web client (default: web-client/dist when present)");
   serve->add_option("--unload-after-ms", opts->unload_after_ms,
                     "Unload a document this long after its last client left")
