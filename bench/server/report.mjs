@@ -66,11 +66,11 @@ export function printTables (results) {
       const nSteps = Math.max(0, ...Object.values(servers).map((s) => (s.steps || []).length))
       const desc = scenario === 'fanout'
         ? `fan-out: 1 writer → ${fmt(any?.clients - 1)} readers of one document`
-        : `load: ${fmt(any?.clients)} clients over ${fmt(any?.clients / (any?.steps?.[0] ? any.clients / (any.steps[0].writers || 1) : 1))} …`
+        : `load: ${fmt(any?.clients)} clients over ${fmt(any?.docs)} documents (${fmt(any?.per_doc)} per document, ${fmt(any?.writers_per_doc)} writing)`
       for (let i = 0; i < nSteps; i++) {
         const st = (s) => s.steps[i]
         const first = Object.values(servers).find((s) => s.steps?.[i])?.steps[i]
-        out.push(table(`${scenario === 'fanout' ? desc : `load: ${fmt(any?.clients)} clients, ${fmt(first.writers)} writers`} — ${fmt(first.rate_per_writer)} updates/s per writer (offered ${fmt(first.offered_updates_per_s)} updates/s), ${first.duration_s} s`, servers, [
+        out.push(table(`${desc} — ${fmt(first.rate_per_writer)} updates/s per writer (offered ${fmt(first.offered_updates_per_s)} updates/s), ${first.duration_s} s`, servers, [
           ['updates fully delivered /s', (s) => st(s).updates_per_s, 0, 'higher'],
           ['deliveries /s (update × receiver)', (s) => st(s).deliveries_per_s, 0, 'higher'],
           ['incomplete updates', (s) => st(s).incomplete, 0],

@@ -31,6 +31,7 @@ const insertLen = Number(arg('insert-len', '8'))
 const drainMs = Number(arg('drain', '5')) * 1000
 const deadline = Number(arg('deadline', '170')) * 1000
 const jsonOut = arg('json', null)
+const dumpLat = argv.includes('--dump-latencies') // [ms since step start, latency ms] per update, in the JSON
 const samenplanBin = arg('bin', join(root, 'build/bin/samenplan'))
 const samenplanThreads = arg('threads', '1')
 
@@ -182,7 +183,7 @@ async function step (s, { rate, duration, docClients, writersTotal }) {
     }
   }
   const KEY_MUL = 2 ** 22
-  const lat = []; let sent = 0; let complete = 0; let deliveries = 0; let missing = 0
+  const lat = []; const series = []; let sent = 0; let complete = 0; let deliveries = 0; let missing = 0
   for (const r of res) {
     const a = r.sent
     for (let i = 0; i < a.length; i += 2) {
@@ -192,7 +193,7 @@ async function step (s, { rate, duration, docClients, writersTotal }) {
       const e = recv.get(key)
       const n = e ? e[0] : 0
       deliveries += Math.min(n, expected)
-      if (n >= expected) { complete++; lat.push(e[1] - a[i + 1]) } else missing += expected - n
+      if (n >= expected) { complete++; lat.push(e[1] - a[i + 1]); if (dumpLat) series.push([Math.round(a[i + 1] - startAt), +(e[1] - a[i + 1]).toFixed(2)]) } else missing += expected - n
     }
   }
   lat.sort((x, y) => x - y)
@@ -218,7 +219,8 @@ async function step (s, { rate, duration, docClients, writersTotal }) {
     loadgen_cpu_pct: 100 * lgTicks / CLK_TCK / wall,
     send_errors: res.reduce((a, r) => a + r.sendErrors, 0),
     slow_parses: res.reduce((a, r) => a + r.counters.slowParses, 0),
-    client_closes: res.reduce((a, r) => a + r.counters.closes, 0)
+    client_closes: res.reduce((a, r) => a + r.counters.closes, 0),
+    ...(dumpLat ? { latency_series: series.sort((x, y) => x[0] - y[0]) } : {})
   }
 }
 
@@ -243,11 +245,11 @@ async function scenarioTraffic (s, spec) {
   const afterConnect = procStat(s.pid)
   const steps = []
   for (const rate of rates) {
-    const r = await step(s, { rate, duration, docClients, writersTotal: docs * writersPerDoc })
+    const r = await step(s, { rate, duration, docClients, writersTotal: docs * Math.min(writersPerDoc, perDoc) })
     steps.push(r)
     console.error(`  ${s.name} rate ${rate}/s/writer: ${fmt(r.updates_per_s)} upd/s complete, ${fmt(r.deliveries_per_s)} deliveries/s, p50 ${fmt(r.p50_ms, 2)} p99 ${fmt(r.p99_ms, 2)} ms, incomplete ${r.incomplete}, server CPU ${fmt(r.server_cpu_pct)}%, RSS ${fmt(r.server_rss_kb / 1024, 1)} MB, loadgen CPU ${fmt(r.loadgen_cpu_pct)}%`)
   }
-  return { ...conn, clients: specs.length, rss_before_kb: before.rss_kb, rss_after_connect_kb: afterConnect.rss_kb, steps }
+  return { ...conn, clients: specs.length, docs, per_doc: perDoc, writers_per_doc: Math.min(writersPerDoc, perDoc), rss_before_kb: before.rss_kb, rss_after_connect_kb: afterConnect.rss_kb, steps }
 }
 
 async function scenarioIdle (s, { conns, docs, hold }) {

@@ -1,0 +1,34 @@
+#!/bin/bash
+# All server scenarios against samenplan, Hocuspocus 4 + SQLite and y-websocket 1.5, one
+# (scenario, server) pair per locked run so that no C++ build runs while we measure and no
+# locked run takes more than ~2 minutes. JSON results in $OUT (default bench/server/results),
+# then the side-by-side tables (report.mjs).
+#   bench/server/run_all.sh [OUT_DIR]
+# Needs: build/bin/samenplan (Release), (cd bench/server && npm ci).
+set -u
+here="$(cd "$(dirname "$0")" && pwd)"
+out="${1:-$here/results}"
+mkdir -p "$out"
+LOCK=/tmp/samenplan-build.lock
+SERVERS="${SERVERS:-samenplan hocuspocus ywebsocket}"
+
+# 10,000 idle connections: the server and the client processes each need that many fds.
+ulimit -n 65536 2>/dev/null || echo "note: ulimit -n stays at $(ulimit -n) (hard limit $(ulimit -Hn))" >&2
+
+run() { # scenario server args...
+  local sc=$1 srv=$2; shift 2
+  echo "== $sc / $srv" >&2
+  flock "$LOCK" timeout 175 node "$here/run.mjs" --scenario "$sc" --servers "$srv" --deadline 170 \
+    --json "$out/$sc-$srv.json" "$@" > "$out/$sc-$srv.txt" 2>&1 || echo "   run failed (see $out/$sc-$srv.txt)" >&2
+  grep -E "^  |ERROR|EXITED" "$out/$sc-$srv.txt" >&2
+  sleep 2
+}
+
+for s in $SERVERS; do run fanout "$s" --readers 1000 --rates 5,20,50,100,150,200 --duration 5 --drain 3; done
+for s in $SERVERS; do run load "$s" --clients 1000 --docs 100 --rates 1,2,5,10 --duration 5 --drain 3; done
+for s in $SERVERS; do run idle "$s" --conns 10000 --docs 100 --hold 5; done
+
+for sc in fanout load idle; do
+  node "$here/report.mjs" "$out"/$sc-*.json
+  echo
+done | tee "$out/tables.md"
