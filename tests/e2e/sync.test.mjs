@@ -207,33 +207,3 @@ test('documents leave memory after their last client', async () => {
     assert.equal(await server.stop(), 0)
   }
 })
-
-test('a reader that does not read is closed with 1013; others go on', async () => {
-  const server = await startServer({ args: ['--max-queue-mb', '1'] })
-  try {
-    const writer = connect(server, 'slow', { name: 'w' })
-    const reader = connect(server, 'slow', { name: 'r' })
-    await synced(writer.provider)
-    await synced(reader.provider)
-    const stuck = new WebSocket(`${wsBase(server)}/slow`)
-    await new Promise((resolve) => stuck.on('open', resolve))
-    const closed = new Promise((resolve) => stuck.on('close', (code) => resolve(code)))
-    stuck._socket.pause() // stop reading: the server's queue for it grows
-    const chunk = 'x'.repeat(64 * 1024)
-    let code
-    for (let i = 0; i < 400 && code === undefined; i++) {
-      writer.doc.getText('t').insert(0, chunk)
-      await new Promise((resolve) => setTimeout(resolve, 2))
-      code = await Promise.race([closed, Promise.resolve(undefined)])
-    }
-    stuck._socket.resume()
-    code = code ?? await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('none'), 10000))])
-    assert.equal(code, 1013)
-    const len = writer.doc.getText('t').length
-    await waitFor(() => reader.doc.getText('t').length === len, 20000, 'the normal reader keeps up')
-    assert.match(server.stderr(), /slow reader/)
-    close(writer, reader)
-  } finally {
-    await server.stop()
-  }
-})

@@ -31,7 +31,7 @@ export async function waitFor (cond, timeoutMs = 10000, what = 'condition') {
   const start = Date.now()
   while (!cond()) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
+    await new Promise((resolve) => setTimeout(resolve, 2))
   }
 }
 
