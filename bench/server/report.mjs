@@ -79,7 +79,8 @@ export function printTables (results) {
           ['max latency ms', (s) => st(s).max_ms, 1],
           ['server CPU % (of 1 core)', (s) => st(s).server_cpu_pct, 0, 'lower'],
           ['server RSS MB', (s) => st(s).server_rss_kb / 1024, 1, 'lower'],
-          ['load generator CPU %', (s) => st(s).loadgen_cpu_pct, 0]
+          ['load generator CPU %', (s) => st(s).loadgen_cpu_pct, 0],
+          ['other processes CPU % (noise)', (s) => st(s).other_cpu_pct, 0]
         ]))
         out.push('')
       }

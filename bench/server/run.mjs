@@ -34,6 +34,7 @@ const jsonOut = arg('json', null)
 const dumpLat = argv.includes('--dump-latencies') // [ms since step start, latency ms] per update, in the JSON
 const samenplanBin = arg('bin', join(root, 'build/bin/samenplan'))
 const samenplanThreads = arg('threads', '1')
+const preload = arg('preload', null) // LD_PRELOAD for samenplan only (nodelay_shim.c)
 
 setTimeout(() => { console.error(`run.mjs: deadline of ${deadline / 1000} s reached, stopping`); cleanup(); process.exit(2) }, deadline).unref()
 
@@ -49,6 +50,12 @@ function procStat (pid) {
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     return { rss_kb: kb('VmRSS'), hwm_kb: kb('VmHWM'), ticks: Number(f[11]) + Number(f[12]), threads: Number(f[17]) }
   } catch { return { rss_kb: 0, hwm_kb: 0, ticks: 0, threads: 0 } }
+}
+
+/** busy ticks of the whole machine (all cores), /proc/stat */
+function machineBusy () {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
+  return f[0] + f[1] + f[2] + f[5] + f[6] + f[7] // user nice system irq softirq steal
 }
 
 function freePort () {
@@ -83,7 +90,7 @@ async function startServer (name) {
   let proc; let base; let proto = 'yws'; let port
   const stderr = []
   if (name === 'samenplan') {
-    proc = spawn(samenplanBin, ['serve', '--host', '127.0.0.1', '--port', '0', '--data', dir, '--threads', samenplanThreads], { stdio: ['ignore', 'pipe', 'pipe'] })
+    proc = spawn(samenplanBin, ['serve', '--host', '127.0.0.1', '--port', '0', '--data', dir, '--threads', samenplanThreads], { stdio: ['ignore', 'pipe', 'pipe'], env: preload ? { ...process.env, LD_PRELOAD: preload } : process.env })
   } else if (name === 'hocuspocus') {
     proc = spawn(process.execPath, [join(here, 'start-hocuspocus.mjs'), '--port', '0', '--db', join(dir, 'hocuspocus.sqlite')], { stdio: ['ignore', 'pipe', 'pipe'] })
     proto = 'hocuspocus'
@@ -168,8 +175,8 @@ async function step (s, { rate, duration, docClients, writersTotal }) {
   const durationMs = duration * 1000
   const wstat0 = workers.map((w) => procStat(w.pid))
   await sleep(300)
-  const s0 = procStat(s.pid); const t0 = now()
-  const statsEnd = sleep(durationMs).then(() => ({ st: procStat(s.pid), t: now(), w: workers.map((w) => procStat(w.pid)) }))
+  const s0 = procStat(s.pid); const t0 = now(); const m0 = machineBusy()
+  const statsEnd = sleep(durationMs).then(() => ({ st: procStat(s.pid), t: now(), w: workers.map((w) => procStat(w.pid)), m: machineBusy() }))
   const res = await askAll(workers.map(() => ({ cmd: 'run', rate, durationMs, startAt, drainMs })))
   const end = await statsEnd
   // merge
@@ -217,6 +224,8 @@ async function step (s, { rate, duration, docClients, writersTotal }) {
     server_rss_kb: end.st.rss_kb,
     server_hwm_kb: end.st.hwm_kb,
     loadgen_cpu_pct: 100 * lgTicks / CLK_TCK / wall,
+    // everything else on the machine (other engineers' jobs): should be ~0 for a clean figure
+    other_cpu_pct: Math.max(0, 100 * ((end.m - m0) - lgTicks - (end.st.ticks - s0.ticks)) / CLK_TCK / wall),
     send_errors: res.reduce((a, r) => a + r.sendErrors, 0),
     slow_parses: res.reduce((a, r) => a + r.counters.slowParses, 0),
     client_closes: res.reduce((a, r) => a + r.counters.closes, 0),
@@ -247,7 +256,7 @@ async function scenarioTraffic (s, spec) {
   for (const rate of rates) {
     const r = await step(s, { rate, duration, docClients, writersTotal: docs * Math.min(writersPerDoc, perDoc) })
     steps.push(r)
-    console.error(`  ${s.name} rate ${rate}/s/writer: ${fmt(r.updates_per_s)} upd/s complete, ${fmt(r.deliveries_per_s)} deliveries/s, p50 ${fmt(r.p50_ms, 2)} p99 ${fmt(r.p99_ms, 2)} ms, incomplete ${r.incomplete}, server CPU ${fmt(r.server_cpu_pct)}%, RSS ${fmt(r.server_rss_kb / 1024, 1)} MB, loadgen CPU ${fmt(r.loadgen_cpu_pct)}%`)
+    console.error(`  ${s.name} rate ${rate}/s/writer: ${fmt(r.updates_per_s)} upd/s complete, ${fmt(r.deliveries_per_s)} deliveries/s, p50 ${fmt(r.p50_ms, 2)} p99 ${fmt(r.p99_ms, 2)} ms, incomplete ${r.incomplete}, server CPU ${fmt(r.server_cpu_pct)}%, RSS ${fmt(r.server_rss_kb / 1024, 1)} MB, loadgen CPU ${fmt(r.loadgen_cpu_pct)}%, other CPU ${fmt(r.other_cpu_pct)}%`)
   }
   return { ...conn, clients: specs.length, docs, per_doc: perDoc, writers_per_doc: Math.min(writersPerDoc, perDoc), rss_before_kb: before.rss_kb, rss_after_connect_kb: afterConnect.rss_kb, steps }
 }

@@ -1,13 +1,13 @@
 #!/bin/bash
 # All server scenarios against samenplan, Hocuspocus 4 + SQLite and y-websocket 1.5, one
 # (scenario, server) pair per locked run so that no C++ build runs while we measure and no
-# locked run takes more than ~2 minutes. JSON results in $OUT (default bench/server/results),
+# locked run takes more than ~2 minutes. JSON results in OUT_DIR (default /tmp/samenplan-bench-server),
 # then the side-by-side tables (report.mjs).
 #   bench/server/run_all.sh [OUT_DIR]
 # Needs: build/bin/samenplan (Release), (cd bench/server && npm ci).
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
-out="${1:-$here/results}"
+out="${1:-/tmp/samenplan-bench-server}"
 mkdir -p "$out"
 LOCK=/tmp/samenplan-build.lock
 SERVERS="${SERVERS:-samenplan hocuspocus ywebsocket}"
@@ -15,8 +15,17 @@ SERVERS="${SERVERS:-samenplan hocuspocus ywebsocket}"
 # 10,000 idle connections: the server and the client processes each need that many fds.
 ulimit -n 65536 2>/dev/null || echo "note: ulimit -n stays at $(ulimit -n) (hard limit $(ulimit -Hn))" >&2
 
+busy() { # machine CPU % busy over 2 s
+  local a b; a=($(head -1 /proc/stat)); sleep 2; b=($(head -1 /proc/stat))
+  local busy=$(( (b[1]+b[2]+b[3]+b[6]+b[7]+b[8]) - (a[1]+a[2]+a[3]+a[6]+a[7]+a[8]) ))
+  local idle=$(( (b[4]+b[5]) - (a[4]+a[5]) ))
+  echo $(( 100 * busy / (busy + idle + 1) ))
+}
+
 run() { # scenario server args...
   local sc=$1 srv=$2; shift 2
+  # wait (at most 2 min) for the machine to be quiet: others' tests are not under the build lock
+  for _ in $(seq 1 20); do [ "$(busy)" -lt 15 ] && break; echo "   machine busy, waiting" >&2; sleep 4; done
   echo "== $sc / $srv" >&2
   flock "$LOCK" timeout 175 node "$here/run.mjs" --scenario "$sc" --servers "$srv" --deadline 170 \
     --json "$out/$sc-$srv.json" "$@" > "$out/$sc-$srv.txt" 2>&1 || echo "   run failed (see $out/$sc-$srv.txt)" >&2
@@ -24,8 +33,9 @@ run() { # scenario server args...
   sleep 2
 }
 
-for s in $SERVERS; do run fanout "$s" --readers 1000 --rates 5,20,50,100,150,200 --duration 5 --drain 3; done
-for s in $SERVERS; do run load "$s" --clients 1000 --docs 100 --rates 1,2,5,10 --duration 5 --drain 3; done
+[ -n "${PRELOAD:-}" ] && EXTRA="--preload $PRELOAD" || EXTRA=""
+for s in $SERVERS; do run fanout "$s" --readers 1000 --rates 5,20,50,100,150,200 --duration 5 --drain 3 $EXTRA; done
+for s in $SERVERS; do run load "$s" --clients 1000 --docs 100 --rates 1,2,5,10 --duration 5 --drain 3 $EXTRA; done
 for s in $SERVERS; do run idle "$s" --conns 10000 --docs 100 --hold 5; done
 
 for sc in fanout load idle; do
