@@ -14,7 +14,7 @@ import path from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
 import * as Y from 'yjs'
 import { Node } from 'prosemirror-model'
-import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProsemirrorJSON } from 'y-prosemirror'
+import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProsemirrorJSON, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror'
 import { getSchema } from '@tiptap/core'
 import StarterKit from '@tiptap/starter-kit'
 import { KINDS, SCHEMAS_DIR, SUPPORT, layoutOf, loadSchemas, makeAjv, schemaId } from './schemas.mjs'
@@ -126,6 +126,14 @@ for (const t of index.templates) {
   await check(`template ${t.id}: rich text is Tiptap's and matches y-prosemirror`, () => {
     const values = richTextValues(layoutOf(t.kind, byId), json, '')
     assert(values.length > 0, 'no rich text found')
+    // What a Tiptap editor bound to the nested fragment (Collaboration `fragment` option) would load.
+    const ydoc = jsonToYDoc(t.kind, json)
+    for (const [at, rt] of values) {
+      let type = ydoc.getMap(ROOT)
+      for (const seg of at.split('/').slice(1)) type = type.get(type instanceof Y.Array ? Number(seg) : seg)
+      const loaded = yXmlFragmentToProseMirrorRootNode(type, tiptap)
+      assert(JSON.stringify(canonicalPm(loaded.toJSON())) === JSON.stringify(rt), `${at}: y-prosemirror loads the nested fragment differently`)
+    }
     for (const [at, rt] of values) {
       const node = Node.fromJSON(tiptap, rt)
       node.check()
