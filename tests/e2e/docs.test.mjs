@@ -336,3 +336,40 @@ test('C++ export equals yDocToJson of schemas/tools/ydoc.mjs on the same state',
     assert.equal(await server.stop(), 0)
   }
 })
+
+test('samenplan create / export work offline and give what the API gives', async () => {
+  const { mkdtemp, rm } = await import('node:fs/promises')
+  const { tmpdir } = await import('node:os')
+  const dir = await mkdtemp(path.join(tmpdir(), 'samenplan-cli-'))
+  try {
+    const created = runSamenplan(['create', '--data', dir, '--kind', 'meetup', '--template', 'meetup-kansenongelijkheid', '--title', 'Meetup West'])
+    assert.equal(created.status, 0, created.stderr)
+    const id = created.stdout.trim()
+    assert.match(id, /^[A-Za-z0-9]{16}$/)
+    const cli = {}
+    for (const format of ['json', 'md', 'html']) {
+      const r = runSamenplan(['export', '--data', dir, id, '--format', format])
+      assert.equal(r.status, 0, r.stderr)
+      cli[format] = r.stdout
+    }
+    assert.equal(JSON.parse(cli.json).meta.title, 'Meetup West')
+    const server = await startServer({ dataDir: dir })
+    try {
+      for (const format of ['json', 'md', 'html']) assert.equal((await exportDoc(server, id, format)).text, cli[format], format)
+      const list = await (await fetch(`${server.url}/api/docs`)).json()
+      assert.deepEqual(list.docs.map((d) => [d.id, d.kind, d.title]), [[id, 'meetup', 'Meetup West']])
+    } finally {
+      assert.equal(await server.stop(), 0)
+    }
+    for (const args of [['export', '--data', dir, 'onbekend'], ['export', '--data', dir, id, '--format', 'pdf'],
+      ['create', '--data', dir, '--kind', 'plan'], ['create', '--data', dir, '--kind', 'leerkring', '--template', 'meetup-kansenongelijkheid'],
+      ['create', '--data', dir, '--kind', 'leerkring', '--title', '']]) {
+      const r = runSamenplan(args)
+      assert.equal(r.status, 2, args.join(' '))
+      assert.equal(r.stdout, '')
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr)
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+})
