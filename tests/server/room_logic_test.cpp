@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "doc_api.h"
 #include "sync_protocol.h"
 
 using namespace samenplan::server;
@@ -65,7 +66,8 @@ TEST_CASE("a joining connection gets sync step 1; step 1 gets the diff", "[room]
 TEST_CASE("malformed input closes the sender and leaves the document as it was", "[room]") {
   room_logic room("plan");
   crdt::Doc client(crdt::DocOptions{5, true});
-  REQUIRE(room.on_message(1, protocol::encode_sync_update(edit_text(client, "veilig"))).persist.size() == 1);
+  REQUIRE(room.on_message(1, protocol::encode_sync_update(edit_text(client, "veilig")))
+              .persist.size() == 1);
   const auto before = room.state({}).value();
 
   const std::vector<uint8_t> bad_update = {0x01, 0x01, 0x03, 0x00, 0x07, 0x01, 0x01, 'x', 0x09};
@@ -130,4 +132,91 @@ TEST_CASE("a room loads its checkpoint and the log after it", "[room]") {
   room_logic broken("plan");
   const Status s = broken.load(stored);
   CHECK(s.code() == Errc::kCorrupt);
+}
+
+namespace {
+
+// A typed document as the store holds it after POST /api/docs.
+LoadedDoc typed_doc(const std::string& kind, const std::string& tmpl) {
+  auto r = prepare_new_doc(kind, tmpl, std::nullopt);
+  REQUIRE(std::holds_alternative<new_doc>(r));
+  LoadedDoc stored;
+  stored.exists = true;
+  stored.meta.kind = kind;
+  LogEntry e;
+  e.seq = 1;
+  e.bytes = std::get<new_doc>(r).update;
+  stored.tail.push_back(e);
+  return stored;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "typed documents: a structure-breaking update is rejected with an auth message; others apply",
+    "[room]") {
+  room_logic room("plan");
+  REQUIRE(room.load(typed_doc("leerkring", "leerkring-welbevinden")).ok());
+  CHECK(room.kind() == "leerkring");
+  const auto before = room.state({}).value();
+
+  crdt::Doc client(crdt::DocOptions{5, true});
+  REQUIRE(client.apply_update_v1(before).ok());
+  std::vector<uint8_t> bad;
+  {
+    crdt::Transaction txn(client);
+    client.get_map("doc").remove(txn, "members");
+    bad = txn.commit().update;
+  }
+  room.on_join(1);
+  auto out = room.on_message(1, protocol::encode_sync_update(bad));
+  REQUIRE(out.close_code);
+  CHECK(*out.close_code == close_code::kPolicy);
+  CHECK(out.close_reason == "schema violation at /members: required key missing");
+  REQUIRE(out.violation_json);
+  CHECK(*out.violation_json ==
+        R"({"error":"schema_violation","path":"/members","message":"required key missing"})");
+  REQUIRE(out.messages.size() == 1);
+  CHECK(out.messages[0].target == send_to::sender);
+  CHECK(decode(out.messages[0]) ==
+        protocol::Message{protocol::AuthPermissionDenied{*out.violation_json}});
+  CHECK(out.persist.empty());
+  CHECK(room.state({}).value() == before);
+
+  // Over HTTP the same.
+  CHECK(room.apply_update(bad).violation_json);
+  CHECK(room.state({}).value() == before);
+
+  // A title edit from another client goes through and is reported.
+  crdt::Doc other(crdt::DocOptions{6, true});
+  REQUIRE(other.apply_update_v1(before).ok());
+  std::vector<uint8_t> title;
+  {
+    crdt::Transaction txn(other);
+    crdt::MapRef meta(other.get_map("doc").get_type("meta").raw());
+    REQUIRE(meta.set(txn, "title", crdt::Any::string("Leerkring Oost")).ok());
+    title = txn.commit().update;
+  }
+  room.on_join(2);
+  auto ok = room.on_message(2, protocol::encode_sync_update(title));
+  CHECK_FALSE(ok.close_code);
+  CHECK(ok.persist.size() == 1);
+  CHECK(ok.new_title == std::optional<std::string>("Leerkring Oost"));
+}
+
+TEST_CASE("untyped documents (no kind in the store) stay free-form", "[room]") {
+  LoadedDoc stored = typed_doc("meetup", "meetup-kansenongelijkheid");
+  stored.meta.kind.clear();
+  room_logic room("plan");
+  REQUIRE(room.load(stored).ok());
+  CHECK(room.kind().empty());
+  crdt::Doc client(crdt::DocOptions{5, true});
+  REQUIRE(client.apply_update_v1(room.state({}).value()).ok());
+  std::vector<uint8_t> u;
+  {
+    crdt::Transaction txn(client);
+    client.get_map("doc").remove(txn, "themes");
+    u = txn.commit().update;
+  }
+  CHECK_FALSE(room.apply_update(u).close_code);
 }

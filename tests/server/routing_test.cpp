@@ -77,3 +77,20 @@ TEST_CASE("the REST API routes name their document", "[routing]") {
   CHECK(match_route("GET", "/api/docs").kind == route_kind::api_list_docs);
   CHECK(match_route("GET", "/metrics").kind == route_kind::metrics);
 }
+
+TEST_CASE("typed-document routes: templates, create, export", "[routing]") {
+  CHECK(match_route("GET", "/api/templates").kind == route_kind::api_templates);
+  CHECK(match_route("HEAD", "/api/templates").kind == route_kind::api_templates);
+  CHECK(match_route("POST", "/api/templates").kind == route_kind::method_not_allowed);
+  CHECK(match_route("POST", "/api/docs").kind == route_kind::api_create_doc);
+  CHECK(match_route("POST", "/api/docs?name=Ans").kind == route_kind::api_create_doc);
+  const auto wrong = match_route("DELETE", "/api/docs");
+  CHECK(wrong.kind == route_kind::method_not_allowed);
+  CHECK(wrong.allow == "GET, HEAD, POST");
+  const auto exp = match_route("GET", "/api/docs/plan-1?format=md");
+  CHECK(exp.kind == route_kind::api_doc_export);
+  CHECK(exp.doc_id == "plan-1");
+  CHECK(match_route("POST", "/api/docs/plan-1").kind == route_kind::method_not_allowed);
+  CHECK(match_route("GET", "/api/docs/pl%20an").kind == route_kind::bad_request);
+  CHECK(match_route("GET", "/api/docs/..").kind == route_kind::bad_request);
+}
