@@ -1,5 +1,7 @@
 #include "samenplan/docmodel/update_check.h"
 
+#include <unordered_map>
+
 #include "samenplan/crdt/items.h"
 #include "samenplan/docmodel/json_check.h"
 #include "samenplan/docmodel/read.h"
@@ -43,18 +45,53 @@ std::string pointer_of(const std::vector<crdt::PathStep>& path) {
   return at;
 }
 
+// Rich text may nest this deep (read_doc reads 200 levels).
+constexpr int kMaxRichDepth = 200;
+
+enum class Region { kStructure, kRichText, kTooDeep };
+
+// Depth below its Y.XmlFragment of a type inside rich text, -1 for structure.
+using DepthCache = std::unordered_map<const void*, int>;
+
 // Walks up from `t` through Y.XmlElement / Y.XmlText parents: whether that
-// reaches a Y.XmlFragment (then `t` is inside rich text).
-bool inside_rich_text(crdt::TypeRef t) {
-  for (int depth = 0; depth < 10000 && t.valid(); ++depth) {
+// reaches a Y.XmlFragment (then `t` is inside rich text), and how deep. The
+// depths are cached for the items of one transaction, which mostly share
+// parents, so a transaction costs O(items + depth).
+Region region_of(crdt::TypeRef t, DepthCache& cache) {
+  std::vector<const void*> walked;
+  int depth = -1;  // of the node where the walk stopped
+  while (true) {
+    if (auto it = cache.find(t.raw()); it != cache.end()) {
+      depth = it->second;
+      break;
+    }
     const SharedKind k = t.kind();
-    if (k == SharedKind::kXmlFragment) return true;
-    if (k != SharedKind::kXmlElement && k != SharedKind::kXmlText) return false;
-    auto link = crdt::parent_of(t, false);
-    if (!link) return false;
+    if (k == SharedKind::kXmlFragment) {
+      depth = 0;
+      cache[t.raw()] = 0;
+      break;
+    }
+    auto link = (k == SharedKind::kXmlElement || k == SharedKind::kXmlText)
+                    ? crdt::parent_of(t, false)
+                    : std::nullopt;
+    if (!link || walked.size() > static_cast<size_t>(kMaxRichDepth)) {
+      depth = link ? kMaxRichDepth + 1 : -1;
+      walked.push_back(t.raw());
+      for (const void* w : walked) cache[w] = depth;
+      return depth < 0 ? Region::kStructure : Region::kTooDeep;
+    }
+    walked.push_back(t.raw());
     t = link->parent;
   }
-  return false;
+  if (depth < 0) {
+    for (const void* w : walked) cache[w] = -1;
+    return Region::kStructure;
+  }
+  // walked.back() is a child of the node at `depth`.
+  int d = depth + static_cast<int>(walked.size());
+  for (const void* w : walked) cache[w] = d--;
+  return cache[walked.empty() ? t.raw() : walked.front()] > kMaxRichDepth ? Region::kTooDeep
+                                                                          : Region::kRichText;
 }
 
 // Rule 7 for one item whose parent lies in rich text.
@@ -161,10 +198,16 @@ std::optional<Violation> check_commit(crdt::Doc& doc, const Shape& root, const c
 
   // Rule 7 on every new item inside rich text.
   std::optional<Violation> bad;
+  DepthCache regions;
   for (const auto& range : commit.inserted) {
     crdt::for_each_item(doc, range, [&](const crdt::ItemView& item) {
       if (bad || item.deleted) return;
-      if (!inside_rich_text(item.parent)) return;
+      const Region r = region_of(item.parent, regions);
+      if (r == Region::kStructure) return;
+      if (r == Region::kTooDeep) {
+        bad = violation(path_of_type(item.parent), "rich text nested too deeply");
+        return;
+      }
       bad = check_rich_item(item);
     });
     if (bad) return bad;

@@ -256,3 +256,22 @@ TEST_CASE("update_check: leerkring and meetup") {
           REQUIRE(array_at(root(d).get_type("themes")).remove(txn, 0, 1).ok());
         })) == "/tables/0/themeId");
 }
+
+TEST_CASE("update_check: rich text nests at most 200 levels") {
+  auto nest = [](int levels) {
+    return [levels](crdt::Doc& d, crdt::Transaction& txn) {
+      crdt::XmlRef parent = context(d, 0);
+      for (int i = 0; i < levels; ++i) {
+        auto el = parent.insert_element(txn, 0, "blockquote");
+        REQUIRE(el.ok());
+        parent = xml_at(el.value());
+      }
+      auto t = parent.insert_text(txn, 0);
+      REQUIRE(crdt::TextRef(t.value().raw()).insert(txn, 0, "diep").ok());
+    };
+  };
+  CHECK(path_of(check_pk(nest(50))) == "(accepted)");
+  auto deep = check_pk(nest(250));
+  REQUIRE(deep.violation);
+  CHECK(deep.violation->message == "rich text nested too deeply");
+}
