@@ -10,7 +10,7 @@
 namespace samenplan::server {
 
 namespace {
-// A WebSocket close reason: at most 123 bytes of valid UTF-8 (cut before a
+// A WebSocket close reason: at most 120 bytes of valid UTF-8 (cut before a
 // continuation byte, never inside a character).
 std::string close_reason_text(const std::string& reason) {
   size_t n = std::min<size_t>(reason.size(), 120);
@@ -19,8 +19,7 @@ std::string close_reason_text(const std::string& reason) {
 }
 
 int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 }  // namespace
@@ -42,8 +41,7 @@ void room::start() {
   auto self = shared_from_this();
   worker_.submit_task([self](DocStore& store) {
     auto loaded = store.load(self->doc_id());
-    net::post(self->strand_,
-              [self, loaded = std::move(loaded)]() mutable { self->on_loaded(std::move(loaded)); });
+    net::post(self->strand_, [self, loaded = std::move(loaded)]() mutable { self->on_loaded(std::move(loaded)); });
   });
 }
 
@@ -89,28 +87,25 @@ void room::join(std::shared_ptr<peer> p) {
 
 void room::receive(std::shared_ptr<peer> p, std::vector<std::uint8_t> frame) {
   global_metrics().bytes_in += frame.size();
-  net::post(strand_,
-            [self = shared_from_this(), p = std::move(p), frame = std::move(frame)]() mutable {
-              self->when_loaded([self, p, frame = std::move(frame)] {
-                if (self->failed_ || self->peers_.count(p->id()) == 0) return;
-                room_output out = self->logic_.on_message(p->id(), frame);
-                if (out.close_code) {
-                  global_metrics().protocol_errors++;
-                  log_line("ws " + self->doc_id() + " #" + std::to_string(p->id()) + " (" +
-                           p->identity().name + "): " + out.close_reason + "; closing with " +
-                           std::to_string(*out.close_code));
-                  if (!out.messages.empty() && out.messages.front().target == send_to::sender) {
-                    // A schema violation: the auth message (permission denied) first.
-                    p->send_and_close(out.messages.front().message, *out.close_code,
-                                      close_reason_text(out.close_reason));
-                  } else {
-                    p->close(*out.close_code, close_reason_text(out.close_reason));
-                  }
-                  return;
-                }
-                self->carry_out(out, p->id(), p->identity(), nullptr);
-              });
-            });
+  net::post(strand_, [self = shared_from_this(), p = std::move(p), frame = std::move(frame)]() mutable {
+    self->when_loaded([self, p, frame = std::move(frame)] {
+      if (self->failed_ || self->peers_.count(p->id()) == 0) return;
+      room_output out = self->logic_.on_message(p->id(), frame);
+      if (out.close_code) {
+        global_metrics().protocol_errors++;
+        log_line("ws " + self->doc_id() + " #" + std::to_string(p->id()) + " (" + p->identity().name + "): " +
+                 out.close_reason + "; closing with " + std::to_string(*out.close_code));
+        if (!out.messages.empty() && out.messages.front().target == send_to::sender) {
+          // A schema violation: the auth message (permission denied) first.
+          p->send_and_close(out.messages.front().message, *out.close_code, close_reason_text(out.close_reason));
+        } else {
+          p->close(*out.close_code, close_reason_text(out.close_reason));
+        }
+        return;
+      }
+      self->carry_out(out, p->id(), p->identity(), nullptr);
+    });
+  });
 }
 
 void room::leave(std::shared_ptr<peer> p) {
@@ -124,34 +119,31 @@ void room::leave(std::shared_ptr<peer> p) {
   });
 }
 
-void room::http_update(std::vector<std::uint8_t> update, peer_identity who,
-                       std::function<void(Status)> done) {
+void room::http_update(std::vector<std::uint8_t> update, peer_identity who, std::function<void(Status)> done) {
   net::post(strand_, [self = shared_from_this(), update = std::move(update), who = std::move(who),
                       done = std::move(done)]() mutable {
-    self->when_loaded(
-        [self, update = std::move(update), who = std::move(who), done = std::move(done)]() mutable {
-          if (self->failed_) {
-            done(Status::error(Errc::kStorage, "document unavailable"));
-            return;
-          }
-          room_output out = self->logic_.apply_update(update);
-          if (out.close_code) {
-            if (out.violation_json) {
-              done(Status::error(Errc::kSchemaViolation, *out.violation_json));
-              return;
-            }
-            done(Status::error(Errc::kInvalidArgument, out.close_reason));
-            return;
-          }
-          self->carry_out(out, 0, who, std::move(done));
-        });
+    self->when_loaded([self, update = std::move(update), who = std::move(who), done = std::move(done)]() mutable {
+      if (self->failed_) {
+        done(Status::error(Errc::kStorage, "document unavailable"));
+        return;
+      }
+      room_output out = self->logic_.apply_update(update);
+      if (out.close_code) {
+        if (out.violation_json) {
+          done(Status::error(Errc::kSchemaViolation, *out.violation_json));
+          return;
+        }
+        done(Status::error(Errc::kInvalidArgument, out.close_reason));
+        return;
+      }
+      self->carry_out(out, 0, who, std::move(done));
+    });
   });
 }
 
 void room::http_state(std::vector<std::uint8_t> state_vector,
                       std::function<void(crdt::Result<std::vector<std::uint8_t>>)> done) {
-  net::post(strand_, [self = shared_from_this(), sv = std::move(state_vector),
-                      done = std::move(done)]() mutable {
+  net::post(strand_, [self = shared_from_this(), sv = std::move(state_vector), done = std::move(done)]() mutable {
     self->when_loaded([self, sv = std::move(sv), done = std::move(done)]() mutable {
       if (self->failed_) {
         done(crdt::Status::error(crdt::ErrorCode::kInvalidArgument, "document unavailable"));
@@ -166,11 +158,10 @@ void room::carry_out(const room_output& out, ConnectionId sender, const peer_ide
                      std::function<void(Status)> done) {
   if (out.new_title) {
     // GET /api/docs lists the live title of typed documents.
-    worker_.submit_task(
-        [id = doc_id(), title = *out.new_title, kind = logic_.kind()](DocStore& store) {
-          Status s = store.set_doc_meta(id, title, kind);
-          if (!s.ok()) log_line("store: title of " + id + ": " + s.to_string());
-        });
+    worker_.submit_task([id = doc_id(), title = *out.new_title, kind = logic_.kind()](DocStore& store) {
+      Status s = store.set_doc_meta(id, title, kind);
+      if (!s.ok()) log_line("store: title of " + id + ": " + s.to_string());
+    });
   }
   if (!out.persist.empty()) {
     AppendRequest req;
@@ -188,12 +179,10 @@ void room::carry_out(const room_output& out, ConnectionId sender, const peer_ide
     const uint64_t barrier = ++issued_;
     global_metrics().updates_total += out.persist.size();
     auto self = shared_from_this();
-    worker_.submit(std::move(req), [self, barrier, done = std::move(done)](
-                                       Result<std::vector<uint64_t>> seqs) mutable {
-      net::post(self->strand_,
-                [self, barrier, seqs = std::move(seqs), done = std::move(done)]() mutable {
-                  self->on_persisted(barrier, std::move(seqs), std::move(done));
-                });
+    worker_.submit(std::move(req), [self, barrier, done = std::move(done)](Result<std::vector<uint64_t>> seqs) mutable {
+      net::post(self->strand_, [self, barrier, seqs = std::move(seqs), done = std::move(done)]() mutable {
+        self->on_persisted(barrier, std::move(seqs), std::move(done));
+      });
     });
     done = nullptr;
   }
@@ -220,8 +209,7 @@ void room::dispatch(send_to target, ConnectionId sender, const shared_bytes& mes
   }
 }
 
-void room::on_persisted(uint64_t barrier, Result<std::vector<uint64_t>> seqs,
-                        std::function<void(Status)> done) {
+void room::on_persisted(uint64_t barrier, Result<std::vector<uint64_t>> seqs, std::function<void(Status)> done) {
   completed_ = barrier;
   if (!seqs.ok()) {
     if (done) done(seqs.status());
