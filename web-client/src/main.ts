@@ -4,11 +4,15 @@ import { h } from './dom'
 import { currentLang, setLang, t } from './i18n'
 import { askIdentity, initials, loadIdentity, orgColour, orgText, type Identity } from './identity'
 import { OverviewView } from './overview'
-import { EditorView } from './editor/view'
+import type { EditorView } from './editor/view'
+
+// The editor (yjs, y-websocket, Tiptap) is its own chunk: the overview does not wait for it.
+const loadEditor = () => import('./editor/view')
 
 const app = document.getElementById('app')!
 let identity: Identity | null = loadIdentity()
-let current: { destroy(keep?: boolean): void; el: HTMLElement } | null = null
+let current: EditorView | OverviewView | null = null
+let editing: EditorView | null = null
 let currentDocId: string | null = null
 
 function navigate(path: string): void {
@@ -38,7 +42,7 @@ function headerControls(): HTMLElement[] {
     const next = await askIdentity(identity)
     if (!next) return
     identity = next
-    if (current instanceof EditorView) current.setIdentity(next)
+    editing?.setIdentity(next)
     rerender()
   })
   const lang = h('button', { type: 'button', className: 'button ghost lang-button', lang: currentLang() === 'nl' ? 'en' : 'nl' }, t.switchLanguage)
@@ -62,14 +66,18 @@ async function route(sameScreen = false): Promise<void> {
   }
   const docId = docIdOf(location.pathname)
   const focusWasInApp = app.contains(document.activeElement)
-  const keepSession = sameScreen && current instanceof EditorView && docId === currentDocId
-  const session = keepSession ? (current as EditorView).currentSession : undefined
+  const keepSession = sameScreen && editing !== null && docId === currentDocId
+  const session = keepSession ? editing!.currentSession : undefined
   current?.destroy(keepSession)
   current = null
+  editing = null
   currentDocId = docId
   let view: EditorView | OverviewView
-  if (docId) view = new EditorView(docId, identity, { headerControls }, session)
-  else {
+  if (docId) {
+    const { EditorView } = await loadEditor()
+    if (currentDocId !== docId) return // navigated elsewhere meanwhile
+    view = editing = new EditorView(docId, identity, { headerControls }, session)
+  } else {
     if (location.pathname !== '/') history.replaceState(null, '', '/')
     document.title = `${t.documents} · samenplan`
     view = new OverviewView(navigate, headerControls())

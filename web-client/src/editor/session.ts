@@ -87,7 +87,19 @@ export class DocSession {
       this.scheduleProbe()
       this.recompute()
     })
-    this.provider.connect()
+    // The browser knows sooner than the socket that the network is gone.
+    window.addEventListener('offline', this.onOffline)
+    window.addEventListener('online', this.onOnline)
+    if (navigator.onLine !== false) this.provider.connect()
+  }
+
+  private readonly onOffline = () => {
+    if (!this.dead) this.provider.disconnect()
+    this.recompute()
+  }
+
+  private readonly onOnline = () => {
+    if (!this.dead) this.provider.connect()
   }
 
   get state(): ConnectionState {
@@ -115,6 +127,8 @@ export class DocSession {
 
   destroy(): void {
     this.dead = true
+    window.removeEventListener('offline', this.onOffline)
+    window.removeEventListener('online', this.onOnline)
     if (this.probeTimer) clearTimeout(this.probeTimer)
     this.provider.awareness.setLocalState(null)
     this.provider.destroy()
@@ -189,7 +203,8 @@ export class DocSession {
   private recompute(): void {
     let next: ConnectionState
     if (!this.provider.wsconnected) {
-      next = this.everSynced || this.provider.wsUnsuccessfulReconnects > 0 ? 'offline' : 'connecting'
+      const gone = this.everSynced || this.provider.wsUnsuccessfulReconnects > 0 || navigator.onLine === false
+      next = gone ? 'offline' : 'connecting'
     } else if (!this.provider.synced) next = 'connecting'
     else next = this.localSeq === this.ackedSeq ? 'saved' : 'saving'
     if (next !== this.state_) {
