@@ -52,7 +52,7 @@ const nl = {
   statusSaving: 'Opslaan…',
   statusSaved: 'Alle wijzigingen opgeslagen',
   statusOffline: 'Offline: je kunt doorwerken, wijzigingen worden verstuurd zodra je weer online bent',
-  statusOfflineShort: 'Offline',
+  statusOfflineShort: 'Offline, werk gewoon door',
   unsavedLeave: 'Er zijn wijzigingen die nog niet op de server staan.',
   rejectedTitle: 'Wijziging geweigerd',
   rejected:
@@ -236,7 +236,7 @@ const en: Strings = {
   statusSaving: 'Saving…',
   statusSaved: 'All changes saved',
   statusOffline: 'Offline: keep working, changes are sent when you are back online',
-  statusOfflineShort: 'Offline',
+  statusOfflineShort: 'Offline, keep working',
   unsavedLeave: 'Some changes are not on the server yet.',
   rejectedTitle: 'Change rejected',
   rejected:

@@ -88,8 +88,13 @@ export class OverviewView {
         h(
           'tr',
           { 'data-id': d.id },
-          h('td', null, h('a', { href: `/d/${encodeURIComponent(d.id)}`, 'data-link': '' }, d.title || t.untitled)),
-          h('td', null, h('span', { className: `kind kind-${d.kind}` }, kindLabel(d.kind))),
+          h(
+            'td',
+            null,
+            h('a', { href: `/d/${encodeURIComponent(d.id)}`, 'data-link': '' }, d.title || d.id),
+            d.title ? null : h('span', { className: 'muted untitled' }, ` ${t.untitled}`),
+          ),
+          h('td', null, d.kind ? h('span', { className: `kind kind-${d.kind}` }, kindLabel(d.kind)) : h('span', { className: 'muted' }, '–')),
           h('td', null, h('time', { dateTime: new Date(d.updated_at).toISOString() }, formatDateTime(d.updated_at))),
         ),
       ),

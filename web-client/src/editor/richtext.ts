@@ -52,6 +52,7 @@ export class RichField implements Comp {
   private readonly mount: HTMLElement
   private readonly toolbar: HTMLElement
   private readonly labelId: string
+  private readonly exit: HTMLElement
   private editor: Editor | null = null
   private fragment: Y.XmlFragment | null = null
   private toolButtons: { b: ToolButton; el: HTMLButtonElement }[] = []
@@ -66,12 +67,22 @@ export class RichField implements Comp {
     this.labelId = uniqueId(`rt-${key}`)
     this.mount = h('div', { className: 'rich-mount' })
     this.toolbar = h('div', { className: 'toolbar', role: 'toolbar', 'aria-label': t.toolbar(t[label]) })
+    // Escape leaves the editor (Tab inside lists indents): focus lands here, so
+    // that the next Tab goes on to whatever follows the editor.
+    this.exit = h('span', { className: 'rich-exit', tabIndex: -1 })
     this.el = h(
       'div',
       { className: `field field-rich field-${key}`, 'data-field': key },
       h('div', { id: this.labelId, className: opts.hideLabel ? 'visually-hidden' : 'field-label' }, t[label]),
       h('div', { className: 'rich-frame' }, this.toolbar, this.mount),
+      this.exit,
     )
+    this.mount.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape') {
+        ev.preventDefault()
+        this.exit.focus()
+      }
+    })
     this.buildToolbar()
     this.update()
   }

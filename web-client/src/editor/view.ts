@@ -4,7 +4,7 @@
 // pass per transaction (edits inside rich text are left to Tiptap), which
 // builds what is new, drops what is gone and keeps everything else, editors too.
 import * as Y from 'yjs'
-import { h } from '../dom'
+import { announce, h } from '../dom'
 import { t } from '../i18n'
 import { awarenessUser, type Identity } from '../identity'
 import { knownKind, ROOT } from '../layout'
@@ -27,10 +27,11 @@ declare global {
 
 const STATUS_TEXT: Record<ConnectionState, () => string> = {
   connecting: () => t.statusConnecting,
-  offline: () => t.statusOffline,
+  offline: () => t.statusOfflineShort,
   saving: () => t.statusSaving,
   saved: () => t.statusSaved,
 }
+const STATUS_DETAIL: Record<ConnectionState, () => string> = { ...STATUS_TEXT, offline: () => t.statusOffline }
 
 export class EditorView {
   readonly el: HTMLElement
@@ -58,7 +59,9 @@ export class EditorView {
     host: EditorHost,
     session?: DocSession,
   ) {
-    this.statusEl = h('p', { className: 'conn', role: 'status', 'aria-live': 'polite' })
+    // Not a live region: it flips between saving and saved with every keystroke.
+    // Going offline and coming back are announced (showState).
+    this.statusEl = h('p', { className: 'conn' })
     this.titleEl = h('span', { className: 'topbar-title' })
     this.presenceHost = h('div', { className: 'presence-host' })
     this.banner = h('div', { className: 'banner-host' })
@@ -108,9 +111,12 @@ export class EditorView {
   }
 
   private showState(st: ConnectionState): void {
+    const previous = this.statusEl.dataset['state']
     this.statusEl.textContent = STATUS_TEXT[st]()
     this.statusEl.dataset['state'] = st
-    this.statusEl.title = STATUS_TEXT[st]()
+    this.statusEl.title = STATUS_DETAIL[st]()
+    if (st === 'offline' && previous !== 'offline') announce(t.statusOffline)
+    else if (previous === 'offline' && st !== 'offline') announce(t.statusOnline)
   }
 
   private build(): void {
