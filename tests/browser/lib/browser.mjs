@@ -32,7 +32,7 @@ export async function startEnv() {
     url: server.url,
     /** A browser context for one person; `identity: null` leaves the first-visit dialog to the test. */
     async person(name, orgType, { orgName = '', viewport = { width: 1280, height: 900 }, identity = true } = {}) {
-      const context = await browser.newContext({ viewport })
+      const context = await browser.newContext({ viewport, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' })
       contexts.push(context)
       if (identity) {
         await context.addInitScript((id) => {
