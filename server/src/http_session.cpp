@@ -173,6 +173,12 @@ void http_session::handle_request() {
       return serve_doc_update(route.doc_id);
     case route_kind::static_file:
       return serve_static();
+    case route_kind::api_templates:
+      return serve_templates();
+    case route_kind::api_create_doc:
+      return serve_create_doc();
+    case route_kind::api_doc_export:
+      return serve_export(route.doc_id);
     default:
       return send(make_response(req));
   }
@@ -250,6 +256,9 @@ void http_session::serve_doc_update(const std::string& doc_id) {
     http::response<http::string_body> res;
     if (s.ok()) {
       res = json_response(http::status::ok, version, R"({"ok":true})");
+    } else if (s.code() == Errc::kSchemaViolation) {
+      log_line("http POST updates " + doc_id + ": rejected: " + s.message());
+      res = json_response(http::status::unprocessable_entity, version, s.message());
     } else if (s.code() == Errc::kInvalidArgument) {
       log_line("http POST updates " + doc_id + ": " + s.message());
       res = json_response(http::status::bad_request, version, json_error("malformed_update", s.message()));

@@ -36,6 +36,10 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void serve_doc_update(const std::string& doc_id);
   void serve_docs();
   void serve_static();
+  // Typed documents (http_docs.cpp).
+  void serve_templates();
+  void serve_create_doc();
+  void serve_export(const std::string& doc_id);
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;

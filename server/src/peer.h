@@ -40,6 +40,11 @@ class peer {
   virtual void send(shared_bytes message) = 0;
   // Closes the connection with a WebSocket close code; thread-safe.
   virtual void close(std::uint16_t code, std::string reason) = 0;
+  // Sends `last` (after anything queued) and then closes; thread-safe.
+  virtual void send_and_close(shared_bytes last, std::uint16_t code, std::string reason) {
+    send(std::move(last));
+    close(code, std::move(reason));
+  }
   virtual const peer_identity& identity() const = 0;
   // Unique per process.
   virtual std::uint64_t id() const = 0;

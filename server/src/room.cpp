@@ -86,7 +86,12 @@ void room::receive(std::shared_ptr<peer> p, std::vector<std::uint8_t> frame) {
         global_metrics().protocol_errors++;
         log_line("ws " + self->doc_id() + " #" + std::to_string(p->id()) + " (" + p->identity().name + "): " +
                  out.close_reason + "; closing with " + std::to_string(*out.close_code));
-        p->close(*out.close_code, out.close_reason.substr(0, 120));
+        if (!out.messages.empty() && out.messages.front().target == send_to::sender) {
+          // A schema violation: the auth message (permission denied) first.
+          p->send_and_close(out.messages.front().message, *out.close_code, out.close_reason.substr(0, 120));
+        } else {
+          p->close(*out.close_code, out.close_reason.substr(0, 120));
+        }
         return;
       }
       self->carry_out(out, p->id(), p->identity(), nullptr);
@@ -115,6 +120,10 @@ void room::http_update(std::vector<std::uint8_t> update, peer_identity who, std:
       }
       room_output out = self->logic_.apply_update(update);
       if (out.close_code) {
+        if (out.violation_json) {
+          done(Status::error(Errc::kSchemaViolation, *out.violation_json));
+          return;
+        }
         done(Status::error(Errc::kInvalidArgument, out.close_reason));
         return;
       }
@@ -138,6 +147,13 @@ void room::http_state(std::vector<std::uint8_t> state_vector,
 
 void room::carry_out(const room_output& out, ConnectionId sender, const peer_identity& who,
                      std::function<void(Status)> done) {
+  if (out.new_title) {
+    // GET /api/docs lists the live title of typed documents.
+    worker_.submit_task([id = doc_id(), title = *out.new_title, kind = logic_.kind()](DocStore& store) {
+      Status s = store.set_doc_meta(id, title, kind);
+      if (!s.ok()) log_line("store: title of " + id + ": " + s.to_string());
+    });
+  }
   if (!out.persist.empty()) {
     AppendRequest req;
     req.doc_id = doc_id();

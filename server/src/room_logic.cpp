@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "log.h"
 #include "sync_protocol.h"
 
 namespace samenplan::server {
@@ -40,6 +41,18 @@ Status room_logic::load(const LoadedDoc& stored) {
                            "log entry " + std::to_string(entry.seq) + " of " + doc_id_ + ": " + s.to_string());
     }
   }
+  // Documents created with a kind (POST /api/docs, `samenplan create`) are
+  // validated on every update; others stay free-form.
+  if (!stored.meta.kind.empty()) {
+    auto guard = docmodel::UpdateGuard::for_doc(doc_);
+    if (!guard.ok()) {
+      log_line("room " + doc_id_ + ": " + stored.meta.kind + " document does not validate (" +
+               guard.violation().path + ": " + guard.violation().message + "); its updates are not checked");
+    } else if (guard.value() && guard.value()->kind() == stored.meta.kind) {
+      guard_ = std::move(guard.value());
+      kind_ = stored.meta.kind;
+    }
+  }
   return Status();
 }
 
@@ -55,6 +68,19 @@ room_output room_logic::on_join(ConnectionId /*conn*/) {
 
 room_output room_logic::apply_remote(std::span<const std::uint8_t> update, bool from_peer) {
   room_output out;
+  if (guard_) {
+    auto verdict = guard_->check(update, doc_);
+    if (verdict.violation) {
+      const docmodel::Violation& v = *verdict.violation;
+      out.close_code = close_code::kPolicy;
+      out.close_reason = "schema violation at " + (v.path.empty() ? std::string("/") : v.path) + ": " + v.message;
+      out.violation_json = v.to_json();
+      out.messages.push_back({send_to::sender, make_shared_bytes(protocol::encode_auth_denied(*out.violation_json))});
+      return out;
+    }
+    if (verdict.title_changed) out.new_title = guard_->title();
+    // A malformed update fails below exactly as it failed on the shadow.
+  }
   std::vector<crdt::Commit> commits;
   const crdt::Status s = doc_.apply_update_v1(update, &commits);
   if (!s.ok()) {

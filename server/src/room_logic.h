@@ -18,6 +18,7 @@
 #include "awareness_registry.h"
 #include "peer.h"
 #include "samenplan/crdt/doc.h"
+#include "samenplan/docmodel/update_guard.h"
 #include "store.h"
 
 namespace samenplan::server {
@@ -40,6 +41,11 @@ struct room_output {
   std::string close_reason;
   // For the log line and metrics.
   bool applied_update = false;
+  // A typed document's update that breaks its structure (close_code is 1008,
+  // messages holds the auth message for the sender): {"error":"schema_violation",...}.
+  std::optional<std::string> violation_json;
+  // A typed document's /meta/title after this update, when the update set it.
+  std::optional<std::string> new_title;
 };
 
 class room_logic {
@@ -65,6 +71,9 @@ class room_logic {
   crdt::Result<std::vector<std::uint8_t>> state(std::span<const std::uint8_t> state_vector) const;
 
   const AwarenessRegistry& awareness() const { return awareness_; }
+  // The document's kind when it is typed (created from a template) and its
+  // updates are checked against the kind's layout; "" otherwise.
+  const std::string& kind() const { return kind_; }
 
  private:
   room_output apply_remote(std::span<const std::uint8_t> update, bool from_peer);
@@ -72,6 +81,9 @@ class room_logic {
   std::string doc_id_;
   crdt::Doc doc_;
   AwarenessRegistry awareness_;
+  // Typed documents only: checks every update on a shadow Doc first.
+  std::unique_ptr<docmodel::UpdateGuard> guard_;
+  std::string kind_;
 };
 
 // The Yjs client ids a v1 update holds structs or deletes of.

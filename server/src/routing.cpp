@@ -59,12 +59,21 @@ route_match match_route(std::string_view method, std::string_view target) {
     if (!is_valid_doc_id(id)) return bad_request();
     return allow_only(route_kind::websocket, method, "GET", std::string(id));
   }
-  if (path == "/api/docs" || path == "/api/docs/") return allow_only(route_kind::api_list_docs, method, "GET, HEAD");
+  if (path == "/api/docs" || path == "/api/docs/") {
+    if (method == "POST") return route_match{route_kind::api_create_doc, {}, {}};
+    route_match m = allow_only(route_kind::api_list_docs, method, "GET, HEAD");
+    if (m.kind == route_kind::method_not_allowed) m.allow = "GET, HEAD, POST";
+    return m;
+  }
+  if (path == "/api/templates") return allow_only(route_kind::api_templates, method, "GET, HEAD");
   constexpr std::string_view kDocs = "/api/docs/";
   if (path.starts_with(kDocs)) {
     std::string_view rest = path.substr(kDocs.size());
     const auto slash = rest.find('/');
-    if (slash == std::string_view::npos) return route_match{};
+    if (slash == std::string_view::npos) {
+      if (!is_valid_doc_id(rest)) return bad_request();
+      return allow_only(route_kind::api_doc_export, method, "GET, HEAD", std::string(rest));
+    }
     const std::string_view id = rest.substr(0, slash);
     const std::string_view action = rest.substr(slash + 1);
     if (action == "state") {

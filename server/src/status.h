@@ -29,6 +29,8 @@ enum class Errc {
   kStorage,          // an SQLite (or other backend) error; the message has the details
   kCorrupt,          // the database is corrupt or not a samenplan database
   kInvalidArgument,  // a call with arguments out of range (e.g. a checkpoint past the log)
+  // Documents.
+  kSchemaViolation,  // an update that breaks a typed document's structure; message: the violation as JSON
 };
 
 const char* errc_name(Errc code);
@@ -90,6 +92,7 @@ inline const char* errc_name(Errc code) {
     case Errc::kStorage: return "storage";
     case Errc::kCorrupt: return "corrupt";
     case Errc::kInvalidArgument: return "invalid argument";
+    case Errc::kSchemaViolation: return "schema violation";
   }
   return "unknown";
 }

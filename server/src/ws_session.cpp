@@ -118,8 +118,20 @@ void ws_session::on_write(beast::error_code ec, std::size_t /*bytes*/) {
     queued_bytes_ = 0;
     return;
   }
-  if (closing_) return start_close();
-  if (!queue_.empty()) do_write();
+  if (!queue_.empty()) return do_write();  // empty unless send_and_close queued a last message
+  if (closing_) start_close();
+}
+
+void ws_session::send_and_close(shared_bytes last, std::uint16_t code, std::string reason) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), last = std::move(last), code,
+                                 reason = std::move(reason)]() mutable {
+    if (self->closing_) return;
+    self->queue_.push_back(std::move(last));
+    self->closing_ = true;
+    self->close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
+    self->leave_room();
+    if (!self->writing_) self->do_write();
+  });
 }
 
 void ws_session::close(std::uint16_t code, std::string reason) {

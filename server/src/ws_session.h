@@ -41,6 +41,7 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public peer 
   // peer:
   void send(shared_bytes message) override;
   void close(std::uint16_t code, std::string reason) override;
+  void send_and_close(shared_bytes last, std::uint16_t code, std::string reason) override;
   const peer_identity& identity() const override { return identity_; }
   std::uint64_t id() const override { return id_; }
 

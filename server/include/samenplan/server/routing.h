@@ -11,6 +11,9 @@ enum class route_kind {
   metrics,             // GET /metrics
   websocket,           // GET /ws/<docId> (WebSocket upgrade)
   api_list_docs,       // GET /api/docs
+  api_create_doc,      // POST /api/docs
+  api_templates,       // GET /api/templates
+  api_doc_export,      // GET /api/docs/<docId>[?format=json|md|html]
   api_doc_state,       // GET /api/docs/<docId>/state
   api_doc_updates,     // POST /api/docs/<docId>/updates
   static_file,         // GET/HEAD anything else: the web client (SPA fallback)
