@@ -3,14 +3,14 @@
 // loads the document fresh from the server, instead of reconnect-looping.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { seedPlan, serverDoc, startEnv, waitReady } from './lib/browser.mjs'
+import { createFromTemplate, serverDoc, startEnv, waitReady } from './lib/browser.mjs'
 
 let env, dirk
-const DOC = 'rejected-plan'
+let DOC
 
 before(async () => {
   env = await startEnv()
-  await seedPlan(env.url, DOC)
+  DOC = await createFromTemplate(env.url)
   dirk = await env.person('Dirk', 'wijkteam')
   await dirk.open(DOC)
 })

@@ -75,68 +75,19 @@ export function artifact(name) {
 
 // --- documents -----------------------------------------------------------------
 
-function paragraph(fragment, text) {
-  const p = new Y.XmlElement('paragraph')
-  fragment.push([p])
-  if (text) {
-    const t = new Y.XmlText()
-    p.push([t])
-    t.insert(0, text)
-  }
-}
-
 /**
- * A small praktijkkaart built per schemas/LAYOUT.md (one theme, one question,
- * one action), stored through POST /api/docs/<id>/updates.
+ * A new document from one of the server's templates (POST /api/docs): a typed
+ * document, so the server checks every update against its schema. Returns its id.
  */
-export async function seedPlan(url, id, title = 'Testplan') {
-  const doc = new Y.Doc()
-  const root = doc.getMap('doc')
-  doc.transact(() => {
-    root.set('kind', 'praktijkkaart')
-    root.set('schemaVersion', 1)
-    const meta = new Y.Map()
-    root.set('meta', meta)
-    meta.set('title', title)
-    meta.set('school', 'Basisschool De Linde')
-    meta.set('gemeente', 'Maastricht')
-    meta.set('status', 'concept')
-    meta.set('partners', new Y.Array())
-    const intro = new Y.XmlFragment()
-    root.set('introduction', intro)
-    paragraph(intro, 'Inleiding.')
-    const themes = new Y.Array()
-    root.set('themes', themes)
-    const theme = new Y.Map()
-    themes.push([theme])
-    theme.set('id', 'thema-1')
-    theme.set('title', 'Thema A')
-    const context = new Y.XmlFragment()
-    theme.set('context', context)
-    paragraph(context, 'Context.')
-    const questions = new Y.Array()
-    theme.set('questions', questions)
-    const q = new Y.Map()
-    questions.push([q])
-    q.set('id', 'thema-1-vraag-1')
-    q.set('prompt', 'Wat gaat goed?')
-    const answer = new Y.XmlFragment()
-    q.set('answer', answer)
-    q.set('status', 'open')
-    const direct = new Y.Array()
-    theme.set('directActions', direct)
-    const action = new Y.Map()
-    direct.push([action])
-    action.set('id', 'thema-1-actie-1')
-    action.set('description', 'Samen een startgesprek plannen')
-    action.set('status', 'idee')
-    theme.set('longTermActions', new Y.Array())
-    theme.set('links', new Y.Array())
-    root.set('sources', new Y.Array())
+export async function createFromTemplate(url, template = 'praktijkkaart-welbevinden-gelijke-kansen', title = 'Testplan') {
+  const kind = template.split('-')[0]
+  const res = await fetch(`${url}/api/docs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ kind, template, title }),
   })
-  const res = await fetch(`${url}/api/docs/${id}/updates?name=seed&org=test`, { method: 'POST', body: Y.encodeStateAsUpdate(doc) })
-  if (!res.ok) throw new Error(`seeding ${id}: ${res.status} ${await res.text()}`)
-  return id
+  if (res.status !== 201) throw new Error(`POST /api/docs ${template}: ${res.status} ${await res.text()}`)
+  return (await res.json()).id
 }
 
 /** The server's copy of a document as a Y.Doc (GET /api/docs/<id>/state). */
