@@ -37,21 +37,26 @@ async function typeAtEnd(person, selector, text) {
   await person.page.keyboard.type(text, { delay: 5 })
 }
 
+// Each returns how long it waited (ms), for the test's diagnostics.
 async function seesText(person, selector, text) {
+  const start = performance.now()
   await person.page.waitForFunction(
     ([sel, t]) => [...document.querySelectorAll(sel)].some((e) => e.textContent.includes(t)),
     [selector, text],
     { timeout: WITHIN_MS, polling: 'raf' },
   )
+  return Math.round(performance.now() - start)
 }
 
 async function seesCaret(person, selector, name) {
+  const start = performance.now()
   await person.page.waitForFunction(
     ([sel, n]) =>
       [...document.querySelectorAll(`${sel} .collaboration-carets__label`)].some((e) => e.textContent === n),
     [selector, name],
     { timeout: WITHIN_MS, polling: 'raf' },
   )
+  return Math.round(performance.now() - start)
 }
 
 test('presence lists both people, coloured by organisation type', async () => {
@@ -64,19 +69,21 @@ test('presence lists both people, coloured by organisation type', async () => {
   assert.notEqual(colours[0], colours[1], 'JGZ and school have different colours')
 })
 
-test('different fields: each sees the other text and caret within a second', async () => {
+test('different fields: each sees the other text and caret within a second', async (t) => {
   await typeAtEnd(ans, INTRO, ' Ans schrijft hier.')
   await typeAtEnd(bram, CONTEXT, ' Bram schrijft daar.')
-  await Promise.all([seesText(bram, INTRO, 'Ans schrijft hier.'), seesText(ans, CONTEXT, 'Bram schrijft daar.')])
-  await Promise.all([seesCaret(ans, CONTEXT, 'Bram de Wit'), seesCaret(bram, INTRO, 'Ans Jansen')])
+  const texts = await Promise.all([seesText(bram, INTRO, 'Ans schrijft hier.'), seesText(ans, CONTEXT, 'Bram schrijft daar.')])
+  const carets = await Promise.all([seesCaret(ans, CONTEXT, 'Bram de Wit'), seesCaret(bram, INTRO, 'Ans Jansen')])
+  t.diagnostic(`waited after typing: text ${texts.join('/')} ms, carets ${carets.join('/')} ms`)
   await ans.page.screenshot({ path: artifact('editor-two-people.png') })
 })
 
-test('same field: both texts arrive, carets show, and both converge', async () => {
+test('same field: both texts arrive, carets show, and both converge', async (t) => {
   await typeAtEnd(ans, INTRO, ' Eerst Ans.')
   await typeAtEnd(bram, INTRO, ' Dan Bram.')
-  await Promise.all([seesText(bram, INTRO, 'Eerst Ans.'), seesText(ans, INTRO, 'Dan Bram.')])
-  await Promise.all([seesCaret(ans, INTRO, 'Bram de Wit'), seesCaret(bram, INTRO, 'Ans Jansen')])
+  const texts = await Promise.all([seesText(bram, INTRO, 'Eerst Ans.'), seesText(ans, INTRO, 'Dan Bram.')])
+  const carets = await Promise.all([seesCaret(ans, INTRO, 'Bram de Wit'), seesCaret(bram, INTRO, 'Ans Jansen')])
+  t.diagnostic(`waited after typing: text ${texts.join('/')} ms, carets ${carets.join('/')} ms`)
   // The document text without the carets' name tags (they are widgets in the DOM).
   const text = (p) =>
     p.page.locator(INTRO).evaluate((el) => {
