@@ -168,3 +168,19 @@ test('a title that breaks the schema is not written; a valid one is', async () =
   await title.fill('Thema Alfa')
   await eventually(async () => (await bram.page.locator('.item.theme .heading-field input').first().inputValue()) === 'Thema Alfa')
 })
+
+test('a new name shows up in the other browser, and the connection carries it', async () => {
+  await bram.page.click('.identity-button')
+  await bram.page.waitForSelector('dialog.identity-dialog[open]')
+  await bram.page.fill('#identity-name', 'Bram W.')
+  await bram.page.keyboard.press('Enter')
+  await ans.page.waitForFunction(
+    () => [...document.querySelectorAll('.presence-user')].map((e) => e.dataset.name).join('|') === 'Ans Jansen|Bram W.',
+    null,
+    { timeout: 5000 },
+  )
+  await bram.page.waitForSelector('.conn[data-state="saved"]')
+  const url = await bram.page.evaluate(() => window.__samenplan.session.provider.url)
+  assert.match(url, /[?&]name=Bram(%20|\+)W\.(&|$)/)
+  assert.match(url, /[?&]org=School(&|$)/)
+})
