@@ -12,6 +12,7 @@ import { Group, type Ctx } from './comp'
 import { buildKind } from './kinds'
 import { Presence } from './presence'
 import { DocSession, type ConnectionState } from './session'
+import { Toc } from './toc'
 
 export interface EditorHost {
   /** The header's controls shared with the overview (identity, language). */
@@ -149,12 +150,14 @@ export class EditorView {
     }
     const content = new Group(h('div', { className: `doc doc-${ctx.kind}` }), comps)
     this.content = content
-    this.body.replaceChildren(content.el)
+    const toc = new Toc(content.el)
+    this.body.replaceChildren(h('div', { className: 'doc-layout' }, toc.el, content.el))
     let scheduled = false
     const run = () => {
       scheduled = false
       if (this.content !== content) return
       content.update()
+      toc.update()
       this.showTitle(root)
     }
     const onDeep = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
@@ -168,6 +171,7 @@ export class EditorView {
     root.observeDeep(onDeep)
     this.unobserve = () => root.unobserveDeep(onDeep)
     content.update()
+    toc.update()
     this.showTitle(root)
     performance.mark('samenplan:editor-ready')
     document.body.dataset['ready'] = 'true'
