@@ -115,3 +115,13 @@ test('English is one click away and stays chosen', async () => {
   await page.click('.lang-button')
   assert.match(await page.locator('a.back').textContent(), /Overzicht/)
 })
+
+test('an unknown document says so and writes nothing', async () => {
+  const page = carla.page
+  await page.goto(`${env.url}/d/bestaat-niet`)
+  await page.waitForSelector('.doc-body .notice')
+  assert.match(await page.locator('.doc-body .notice').textContent(), /bestaat niet/)
+  const res = await fetch(`${env.url}/api/docs/bestaat-niet/state`)
+  if (res.ok) assert.ok((await res.arrayBuffer()).byteLength <= 2, 'nothing written into it')
+  else assert.equal(res.status, 404)
+})
