@@ -4,6 +4,7 @@
 #include <string>
 
 #include "crdt_command.h"
+#include "doc_commands.h"
 #include "serve_command.h"
 
 namespace {
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
 
   samenplan::app::add_serve_command(app);
   samenplan::app::add_crdt_command(app);
+  samenplan::app::add_doc_commands(app);
 
   try {
     app.parse(argc, argv);

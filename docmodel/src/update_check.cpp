@@ -18,7 +18,11 @@ Violation violation(std::string at, std::string message) {
 std::string path_of_type(crdt::TypeRef t) {
   std::vector<std::string> steps;
   while (auto link = crdt::parent_of(t)) {
+    const SharedKind pk = link->parent.kind();
+    const bool rich_list =
+        !link->key && (pk == SharedKind::kXmlFragment || pk == SharedKind::kXmlElement);
     steps.push_back(link->key ? *link->key : std::to_string(link->index));
+    if (rich_list) steps.push_back("content");  // JSON form: {"type", "content": [...]}
     t = link->parent;
   }
   std::string at;
