@@ -23,7 +23,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 CMAKE_CONFIGURE := cmake -G Ninja -Wno-dev
 
-.PHONY: all setup configure build build-asan run test test-release test-asan format clean
+.PHONY: all setup configure build build-asan web run test test-release test-asan format clean
 
 all: build
 
@@ -43,14 +43,25 @@ configure: setup $(BUILD_DIR)/build.ninja
 
 build: setup $(BUILD_DIR)/build.ninja
 	$(LOCKED) cmake --build $(BUILD_DIR) -j $(JOBS)
+	@$(MAKE) --no-print-directory web
 
 build-asan: setup $(ASAN_DIR)/build.ninja
 	$(LOCKED) cmake --build $(ASAN_DIR) -j $(JOBS)
+	@$(MAKE) --no-print-directory web
+
+# The web client (web-client/dist, served at /): rebuilt only when its sources,
+# its lock file or the schemas' generated files changed.
+WEB_SOURCES := $(shell find web-client/src schemas/generated -type f 2>/dev/null) \
+  web-client/index.html web-client/vite.config.ts web-client/tsconfig.json \
+  web-client/package.json web-client/package-lock.json
+
+web: web-client/dist/index.html
+
+web-client/dist/index.html: $(WEB_SOURCES)
+	cd web-client && $(LOCKED) npm run --silent build -- --logLevel warn
+	@touch $@
 
 run: build
-	@if [ -f web-client/package.json ]; then \
-	  echo "building web-client"; (cd web-client && npm run build); \
-	fi
 	@echo "samenplan: data in $(DATA); open the URL below (Ctrl-C stops)"
 	$(BUILD_DIR)/bin/samenplan serve --host $(HOST) --port $(PORT) --data $(DATA)
 

@@ -1,0 +1,443 @@
+// UI text: Dutch first, English as an option. Dutch enum labels come from the
+// schemas (x-labels -> generated/types.ts `labels`); the English ones are ours.
+import { labels as schemaLabels } from '../../schemas/generated/types'
+
+export type Lang = 'nl' | 'en'
+const LANG_KEY = 'samenplan.lang'
+
+const nl = {
+  appName: 'samenplan',
+  skipToContent: 'Naar de inhoud',
+  language: 'Taal',
+  switchLanguage: 'English',
+  switchLanguageLabel: 'Switch to English',
+  overview: 'Overzicht',
+  backToOverview: 'Terug naar het overzicht',
+  documents: 'Documenten',
+  search: 'Zoeken',
+  searchPlaceholder: 'Zoek op titel of soort',
+  noDocuments: 'Er zijn nog geen documenten. Begin met een sjabloon hieronder.',
+  noMatches: 'Geen documenten gevonden voor deze zoekopdracht.',
+  loading: 'Laden…',
+  loadFailed: 'Laden is mislukt',
+  colTitle: 'Titel',
+  colKind: 'Soort',
+  colUpdated: 'Laatst gewijzigd',
+  untitled: '(zonder titel)',
+  newDocument: 'Nieuw document',
+  newDocumentIntro: 'Kies een sjabloon en geef het document een titel. Iedereen met de link kan meteen meeschrijven.',
+  template: 'Sjabloon',
+  newTitle: 'Titel van het nieuwe document',
+  create: 'Document maken',
+  creating: 'Bezig met maken…',
+  createFailed: 'Het document kon niet worden gemaakt',
+  templatesUnavailable: 'De sjablonen konden niet worden geladen',
+  documentCount: (n: number) => (n === 1 ? '1 document' : `${n} documenten`),
+  // identity
+  whoAreYou: 'Wie ben je?',
+  whoAreYouIntro:
+    'Je naam en organisatie zijn zichtbaar voor de anderen in het document en worden bij je wijzigingen bewaard. Ze blijven op dit apparaat opgeslagen.',
+  yourName: 'Je naam',
+  yourOrgType: 'Soort organisatie',
+  yourOrgName: 'Naam van je organisatie (mag leeg)',
+  yourOrgNamePlaceholder: 'bijv. Basisschool De Linde',
+  choose: 'Kies…',
+  save: 'Opslaan',
+  cancel: 'Annuleren',
+  changeIdentity: 'Naam of organisatie wijzigen',
+  required: 'Verplicht',
+  // connection
+  statusConnecting: 'Verbinden…',
+  statusOnline: 'Online',
+  statusSaving: 'Opslaan…',
+  statusSaved: 'Alle wijzigingen opgeslagen',
+  statusOffline: 'Offline: je kunt doorwerken, wijzigingen worden verstuurd zodra je weer online bent',
+  statusOfflineShort: 'Offline, werk gewoon door',
+  unsavedLeave: 'Er zijn wijzigingen die nog niet op de server staan.',
+  rejectedTitle: 'Wijziging geweigerd',
+  rejected:
+    'De server heeft een wijziging geweigerd omdat die niet past in de opbouw van dit document. Het document is opnieuw geladen zoals het op de server staat; controleer je laatste wijziging.',
+  dismiss: 'Sluiten',
+  notFound: 'Dit document bestaat niet (meer).',
+  // presence
+  presence: 'Nu in dit document',
+  you: 'jij',
+  // editor generic
+  add: 'Toevoegen',
+  remove: 'Verwijderen',
+  removeItem: (what: string) => `${what} verwijderen`,
+  confirmRemove: (what: string) => `"${what}" verwijderen? Dit verwijdert ook alle tekst erin, voor iedereen.`,
+  emptyList: 'Nog niets toegevoegd.',
+  invalid: 'Ongeldige waarde; niet opgeslagen',
+  invalidRequired: 'Mag niet leeg zijn; niet opgeslagen',
+  invalidUrl: 'Een link begint met http:// of https://; niet opgeslagen',
+  invalidNumber: 'Een heel getal, 0 tot en met 1440; niet opgeslagen',
+  invalidSchoolYear: 'Schrijf als 2025-2026; niet opgeslagen',
+  openLink: 'Open link',
+  contents: 'Inhoud',
+  none: '(geen)',
+  unknownKind: 'Dit soort document kent deze versie van samenplan niet.',
+  // toolbar
+  toolbar: (field: string) => `Opmaak van ${field}`,
+  bold: 'Vet',
+  italic: 'Cursief',
+  heading: 'Kop',
+  bulletList: 'Opsomming',
+  orderedList: 'Genummerde lijst',
+  undo: 'Ongedaan maken',
+  redo: 'Opnieuw',
+  // kinds
+  kind_praktijkkaart: 'Gezamenlijk plan (praktijkkaart)',
+  kind_leerkring: 'Leerkring',
+  kind_meetup: 'Meetup',
+  // praktijkkaart
+  title: 'Titel',
+  status: 'Status',
+  school: 'School of locatie',
+  gemeente: 'Gemeente',
+  schoolYear: 'Schooljaar',
+  partners: 'Partners',
+  partner: 'Partner',
+  addPartner: 'Partner toevoegen',
+  newPartner: 'Nieuwe partner',
+  name: 'Naam',
+  organisationType: 'Soort organisatie',
+  contact: 'Contactpersoon of rol',
+  introduction: 'Inleiding',
+  themes: "Thema's",
+  theme: 'Thema',
+  addTheme: 'Thema toevoegen',
+  newTheme: 'Nieuw thema',
+  context: 'Toelichting',
+  questions: 'Vragen om jezelf te stellen',
+  question: 'Vraag',
+  addQuestion: 'Vraag toevoegen',
+  newQuestion: 'Nieuwe vraag',
+  prompt: 'Vraag',
+  answer: 'Antwoord',
+  directActions: 'Direct aan de slag',
+  longTermActions: 'Langere termijn',
+  action: 'Actie',
+  addAction: 'Actie toevoegen',
+  newAction: 'Nieuwe actie',
+  description: 'Omschrijving',
+  owner: 'Eigenaar',
+  ownerPartners: 'Partners in dit plan',
+  ownerOrgTypes: 'Soort organisatie',
+  dueDate: 'Uiterlijk',
+  links: 'Links',
+  link: 'Link',
+  addLink: 'Link toevoegen',
+  newLink: 'Nieuwe link',
+  url: 'Adres (URL)',
+  note: 'Toelichting',
+  sources: 'Bronnen',
+  addSource: 'Bron toevoegen',
+  newSource: 'Nieuwe bron',
+  // leerkring
+  leerkringTheme: 'Thema',
+  facilitator: 'Begeleider',
+  facilitatorOrganisation: 'Organisatie van de begeleider',
+  purpose: 'Leervragen en doel',
+  members: 'Deelnemers',
+  member: 'Deelnemer',
+  addMember: 'Deelnemer toevoegen',
+  newMember: 'Nieuwe deelnemer',
+  organisation: 'Organisatie',
+  role: 'Rol of functie',
+  sessions: 'Bijeenkomsten',
+  session: 'Bijeenkomst',
+  addSession: 'Bijeenkomst toevoegen',
+  newSession: 'Nieuwe bijeenkomst',
+  date: 'Datum',
+  location: 'Locatie',
+  agenda: 'Agenda',
+  agendaItem: 'Agendapunt',
+  addAgendaItem: 'Agendapunt toevoegen',
+  newAgendaItem: 'Nieuw agendapunt',
+  topic: 'Onderwerp',
+  durationMinutes: 'Minuten',
+  lead: 'Wie leidt',
+  notes: 'Verslag',
+  agreements: 'Afspraken',
+  agreement: 'Afspraak',
+  addAgreement: 'Afspraak toevoegen',
+  newAgreement: 'Nieuwe afspraak',
+  what: 'Wat',
+  who: 'Wie',
+  resources: 'Gedeelde bronnen',
+  addResource: 'Bron toevoegen',
+  // meetup
+  region: 'Regio of gemeente',
+  organiser: 'Organisator',
+  centralQuestion: 'Centrale vraag',
+  directions: 'Oplossingsrichtingen',
+  direction: 'Oplossingsrichting',
+  addDirection: 'Oplossingsrichting toevoegen',
+  newDirection: 'Nieuwe oplossingsrichting',
+  directionQuestions: 'Vragen bij deze richting',
+  themeQuestions: 'Vragen bij dit thema',
+  tables: 'Tafels',
+  table: 'Tafel',
+  addTable: 'Tafel toevoegen',
+  newTable: 'Nieuwe tafel',
+  tableTheme: 'Thema van deze tafel',
+  participants: 'Deelnemers',
+  participant: 'Deelnemer',
+  addParticipant: 'Deelnemer toevoegen',
+  newParticipant: 'Nieuwe deelnemer',
+  tableNotes: 'Aantekeningen',
+}
+
+export type Strings = typeof nl
+
+const en: Strings = {
+  appName: 'samenplan',
+  skipToContent: 'Skip to content',
+  language: 'Language',
+  switchLanguage: 'Nederlands',
+  switchLanguageLabel: 'Schakel naar Nederlands',
+  overview: 'Overview',
+  backToOverview: 'Back to the overview',
+  documents: 'Documents',
+  search: 'Search',
+  searchPlaceholder: 'Search by title or kind',
+  noDocuments: 'There are no documents yet. Start from a template below.',
+  noMatches: 'No documents match this search.',
+  loading: 'Loading…',
+  loadFailed: 'Loading failed',
+  colTitle: 'Title',
+  colKind: 'Kind',
+  colUpdated: 'Last change',
+  untitled: '(untitled)',
+  newDocument: 'New document',
+  newDocumentIntro: 'Pick a template and give the document a title. Everyone with the link can write along at once.',
+  template: 'Template',
+  newTitle: 'Title of the new document',
+  create: 'Create document',
+  creating: 'Creating…',
+  createFailed: 'The document could not be created',
+  templatesUnavailable: 'The templates could not be loaded',
+  documentCount: (n: number) => (n === 1 ? '1 document' : `${n} documents`),
+  whoAreYou: 'Who are you?',
+  whoAreYouIntro:
+    'Your name and organisation are shown to the others in the document and stored with your changes. They are kept on this device.',
+  yourName: 'Your name',
+  yourOrgType: 'Kind of organisation',
+  yourOrgName: 'Name of your organisation (optional)',
+  yourOrgNamePlaceholder: 'e.g. Basisschool De Linde',
+  choose: 'Choose…',
+  save: 'Save',
+  cancel: 'Cancel',
+  changeIdentity: 'Change name or organisation',
+  required: 'Required',
+  statusConnecting: 'Connecting…',
+  statusOnline: 'Online',
+  statusSaving: 'Saving…',
+  statusSaved: 'All changes saved',
+  statusOffline: 'Offline: keep working, changes are sent when you are back online',
+  statusOfflineShort: 'Offline, keep working',
+  unsavedLeave: 'Some changes are not on the server yet.',
+  rejectedTitle: 'Change rejected',
+  rejected:
+    'The server rejected a change because it does not fit the structure of this document. The document was reloaded as the server has it; please check your last change.',
+  dismiss: 'Close',
+  notFound: 'This document does not exist (any more).',
+  presence: 'In this document now',
+  you: 'you',
+  add: 'Add',
+  remove: 'Remove',
+  removeItem: (what: string) => `Remove ${what}`,
+  confirmRemove: (what: string) => `Remove "${what}"? This also removes all text in it, for everyone.`,
+  emptyList: 'Nothing added yet.',
+  invalid: 'Invalid value; not saved',
+  invalidRequired: 'Must not be empty; not saved',
+  invalidUrl: 'A link starts with http:// or https://; not saved',
+  invalidNumber: 'A whole number from 0 to 1440; not saved',
+  invalidSchoolYear: 'Write as 2025-2026; not saved',
+  openLink: 'Open link',
+  contents: 'Contents',
+  none: '(none)',
+  unknownKind: 'This version of samenplan does not know this kind of document.',
+  toolbar: (field: string) => `Formatting of ${field}`,
+  bold: 'Bold',
+  italic: 'Italic',
+  heading: 'Heading',
+  bulletList: 'Bullet list',
+  orderedList: 'Numbered list',
+  undo: 'Undo',
+  redo: 'Redo',
+  kind_praktijkkaart: 'Joint plan (praktijkkaart)',
+  kind_leerkring: 'Learning circle (leerkring)',
+  kind_meetup: 'Meetup',
+  title: 'Title',
+  status: 'Status',
+  school: 'School or location',
+  gemeente: 'Municipality',
+  schoolYear: 'School year',
+  partners: 'Partners',
+  partner: 'Partner',
+  addPartner: 'Add partner',
+  newPartner: 'New partner',
+  name: 'Name',
+  organisationType: 'Kind of organisation',
+  contact: 'Contact or role',
+  introduction: 'Introduction',
+  themes: 'Themes',
+  theme: 'Theme',
+  addTheme: 'Add theme',
+  newTheme: 'New theme',
+  context: 'Context',
+  questions: 'Questions to ask yourselves',
+  question: 'Question',
+  addQuestion: 'Add question',
+  newQuestion: 'New question',
+  prompt: 'Question',
+  answer: 'Answer',
+  directActions: 'Start right away',
+  longTermActions: 'Longer term',
+  action: 'Action',
+  addAction: 'Add action',
+  newAction: 'New action',
+  description: 'Description',
+  owner: 'Owner',
+  ownerPartners: 'Partners in this plan',
+  ownerOrgTypes: 'Kind of organisation',
+  dueDate: 'Due',
+  links: 'Links',
+  link: 'Link',
+  addLink: 'Add link',
+  newLink: 'New link',
+  url: 'Address (URL)',
+  note: 'Note',
+  sources: 'Sources',
+  addSource: 'Add source',
+  newSource: 'New source',
+  leerkringTheme: 'Theme',
+  facilitator: 'Facilitator',
+  facilitatorOrganisation: "Facilitator's organisation",
+  purpose: 'Learning questions and purpose',
+  members: 'Members',
+  member: 'Member',
+  addMember: 'Add member',
+  newMember: 'New member',
+  organisation: 'Organisation',
+  role: 'Role or function',
+  sessions: 'Meetings',
+  session: 'Meeting',
+  addSession: 'Add meeting',
+  newSession: 'New meeting',
+  date: 'Date',
+  location: 'Location',
+  agenda: 'Agenda',
+  agendaItem: 'Agenda item',
+  addAgendaItem: 'Add agenda item',
+  newAgendaItem: 'New agenda item',
+  topic: 'Topic',
+  durationMinutes: 'Minutes',
+  lead: 'Led by',
+  notes: 'Notes',
+  agreements: 'Agreements',
+  agreement: 'Agreement',
+  addAgreement: 'Add agreement',
+  newAgreement: 'New agreement',
+  what: 'What',
+  who: 'Who',
+  resources: 'Shared resources',
+  addResource: 'Add resource',
+  region: 'Region or municipality',
+  organiser: 'Organiser',
+  centralQuestion: 'Central question',
+  directions: 'Directions for solutions',
+  direction: 'Direction',
+  addDirection: 'Add direction',
+  newDirection: 'New direction',
+  directionQuestions: 'Questions for this direction',
+  themeQuestions: 'Questions for this theme',
+  tables: 'Tables',
+  table: 'Table',
+  addTable: 'Add table',
+  newTable: 'New table',
+  tableTheme: 'Theme of this table',
+  participants: 'Participants',
+  participant: 'Participant',
+  addParticipant: 'Add participant',
+  newParticipant: 'New participant',
+  tableNotes: 'Notes',
+}
+
+type EnumName = keyof typeof schemaLabels
+const enLabels: { [E in EnumName]: Record<keyof (typeof schemaLabels)[E], string> } = {
+  agreementStatus: { afgesproken: 'Agreed', bezig: 'In progress', afgerond: 'Done', vervallen: 'Dropped' },
+  documentStatus: { concept: 'Draft', actief: 'Active', afgerond: 'Finished' },
+  organisationType: {
+    school: 'School',
+    'kinderopvang-vve': 'Childcare / early education (VVE)',
+    'jgz-ggd': 'Youth health care (JGZ / GGD)',
+    gemeente: 'Municipality (gemeente)',
+    wijkteam: 'Neighbourhood team (wijkteam)',
+    jongerenwerk: 'Youth work',
+    ouders: 'Parents / carers',
+    samenwerkingsverband: 'Inclusive education partnership (samenwerkingsverband)',
+    other: 'Other organisation',
+  },
+  praktijkkaartActionStatus: { idee: 'Idea', gepland: 'Planned', bezig: 'In progress', afgerond: 'Done', gestopt: 'Stopped' },
+  praktijkkaartQuestionStatus: { open: 'Open', besproken: 'Discussed', beantwoord: 'Answered' },
+}
+
+export type { EnumName }
+
+function initialLang(): Lang {
+  try {
+    const stored = localStorage.getItem(LANG_KEY)
+    if (stored === 'nl' || stored === 'en') return stored
+  } catch {
+    /* storage unavailable: Dutch */
+  }
+  return 'nl'
+}
+
+let lang: Lang = initialLang()
+export let t: Strings = lang === 'en' ? en : nl
+
+export function currentLang(): Lang {
+  return lang
+}
+
+export function setLang(next: Lang): void {
+  lang = next
+  t = next === 'en' ? en : nl
+  document.documentElement.lang = next
+  try {
+    localStorage.setItem(LANG_KEY, next)
+  } catch {
+    /* ignore */
+  }
+}
+
+/** The label of an enum value, in the current language (Dutch from the schemas). */
+export function enumLabel(name: EnumName, value: string): string {
+  const table = (lang === 'en' ? enLabels[name] : schemaLabels[name]) as Record<string, string>
+  return table[value] ?? value
+}
+
+/** The enum's values in schema order. */
+export function enumValues(name: EnumName): string[] {
+  return Object.keys(schemaLabels[name])
+}
+
+export function kindLabel(kind: string): string {
+  const key = `kind_${kind}` as keyof Strings
+  const v = (t as Record<string, unknown>)[key]
+  return typeof v === 'string' ? v : kind
+}
+
+export function formatDateTime(ms: number): string {
+  if (!Number.isFinite(ms) || ms <= 0) return ''
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(new Date(ms))
+}
+
+document.documentElement.lang = lang
