@@ -280,7 +280,9 @@ void http_session::serve_static() {
     file = ctx_->web_root / (path == "/" ? std::string("index.html") : path.substr(1));
     body = read_file(file);
     const bool has_extension = path.rfind('.') != std::string::npos && path.rfind('.') > path.rfind('/');
-    if (!body && !has_extension) {
+    // Document ids may contain '.', so /d/<docId> is a client route whatever it ends in.
+    const bool client_route = path.starts_with("/d/");
+    if (!body && (!has_extension || client_route)) {
       // SPA fallback: the client's routes (/d/<docId>, ...) all load index.html.
       file = ctx_->web_root / "index.html";
       body = read_file(file);

@@ -314,17 +314,25 @@ test('C++ export equals yDocToJson of schemas/tools/ydoc.mjs on the same state',
         t2.insert(4, ' gewoon ')
         t2.insert(12, 'schuin', { italic: {} })
       })
-      await waitFor(() => a.provider.synced, 5000)
-      const res = await fetch(`${server.url}/api/docs/${id}/state`)
-      const bytes = new Uint8Array(await res.arrayBuffer())
+      // Wait until the server's state holds everything this client has (its
+      // state vector), then export; the state must not move in between.
+      const want = Y.decodeStateVector(Y.encodeStateVector(a.doc))
+      const stateOf = async () => new Uint8Array(await (await fetch(`${server.url}/api/docs/${id}/state`)).arrayBuffer())
+      const covers = (bytes) => {
+        const have = SY.decodeStateVector(SY.encodeStateVectorFromUpdate(bytes))
+        return [...want].every(([client, clock]) => (have.get(client) ?? 0) >= clock)
+      }
+      let bytes
+      for (let i = 0; ; i++) {
+        bytes = await stateOf()
+        if (covers(bytes)) break
+        assert.ok(i < 2500, 'the server never reached the client state')
+        await new Promise((resolve) => setTimeout(resolve, 2))
+      }
       const ref = new SY.Doc()
       SY.applyUpdate(ref, bytes)
-      let cpp
-      for (let i = 0; i < 200; i++) {
-        const stateNow = new Uint8Array(await (await fetch(`${server.url}/api/docs/${id}/state`)).arrayBuffer())
-        cpp = (await exportDoc(server, id)).text
-        if (Buffer.compare(Buffer.from(stateNow), Buffer.from(bytes)) === 0) break
-      }
+      const cpp = (await exportDoc(server, id)).text
+      assert.equal(Buffer.compare(Buffer.from(await stateOf()), Buffer.from(bytes)), 0, 'state moved during the export')
       assert.equal(cpp, JSON.stringify(ydoc.yDocToJson(ref, { validate: true })))
       const html = (await exportDoc(server, id, 'html')).text
       assert.ok(!html.includes('<script>'), 'no script tag from content')
