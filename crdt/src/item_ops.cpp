@@ -48,7 +48,7 @@ Item* get_item_clean_start(TransactionState& txn, ID id) {
   Item* s = structs[static_cast<size_t>(index)];
   if (s->id.clock < id.clock && s->is_item()) {
     Item* r = split_item(txn, s, id.clock - s->id.clock);
-    structs.insert(structs.begin() + index + 1, r);
+    structs.insert(static_cast<size_t>(index) + 1, r);
     return r;
   }
   return s;
@@ -62,7 +62,7 @@ Item* get_item_clean_end(TransactionState& txn, ID id) {
   if (index < 0) return nullptr;
   Item* s = structs[static_cast<size_t>(index)];
   if (id.clock != s->id.clock + s->length - 1 && !s->is_gc()) {
-    structs.insert(structs.begin() + index + 1, split_item(txn, s, id.clock - s->id.clock + 1));
+    structs.insert(static_cast<size_t>(index) + 1, split_item(txn, s, id.clock - s->id.clock + 1));
   }
   return s;
 }

@@ -16,7 +16,7 @@ namespace {
 
 // Merges structs[pos] into its left neighbours while possible; returns how
 // many were merged away (and freed).
-size_t try_merge_with_lefts(std::vector<Item*>& structs, size_t pos) {
+size_t try_merge_with_lefts(StructList& structs, size_t pos) {
   size_t i = pos;
   Item* right = structs[pos];
   while (i > 0) {
@@ -40,8 +40,7 @@ size_t try_merge_with_lefts(std::vector<Item*>& structs, size_t pos) {
   const size_t merged = pos - i;
   if (merged > 0) {
     for (size_t k = pos + 1 - merged; k <= pos; ++k) delete structs[k];
-    structs.erase(structs.begin() + static_cast<ptrdiff_t>(pos + 1 - merged),
-                  structs.begin() + static_cast<ptrdiff_t>(pos + 1));
+    structs.erase(pos + 1 - merged, pos + 1);
   }
   return merged;
 }
@@ -54,7 +53,8 @@ void try_gc_delete_set(const DeleteSet& ds, StructStore& store) {
       const uint64_t end = d.clock + d.len;
       ptrdiff_t si = StructStore::find_index(structs, d.clock);
       if (si < 0) continue;
-      for (auto s = static_cast<size_t>(si); s < structs.size() && structs[s]->id.clock < end; ++s) {
+      for (auto s = static_cast<size_t>(si); s < structs.size() && structs[s]->id.clock < end;
+           ++s) {
         Item* st = structs[s];
         if (st->is_item() && st->deleted() && !st->keep()) item_gc(store, st, false);
       }
@@ -79,14 +79,22 @@ void try_merge_delete_set(const DeleteSet& ds, StructStore& store) {
 
 SharedKind shared_kind(TypeKind k) {
   switch (k) {
-    case TypeKind::kArray: return SharedKind::kArray;
-    case TypeKind::kMap: return SharedKind::kMap;
-    case TypeKind::kText: return SharedKind::kText;
-    case TypeKind::kXmlElement: return SharedKind::kXmlElement;
-    case TypeKind::kXmlFragment: return SharedKind::kXmlFragment;
-    case TypeKind::kXmlHook: return SharedKind::kXmlHook;
-    case TypeKind::kXmlText: return SharedKind::kXmlText;
-    default: return SharedKind::kUnknown;
+    case TypeKind::kArray:
+      return SharedKind::kArray;
+    case TypeKind::kMap:
+      return SharedKind::kMap;
+    case TypeKind::kText:
+      return SharedKind::kText;
+    case TypeKind::kXmlElement:
+      return SharedKind::kXmlElement;
+    case TypeKind::kXmlFragment:
+      return SharedKind::kXmlFragment;
+    case TypeKind::kXmlHook:
+      return SharedKind::kXmlHook;
+    case TypeKind::kXmlText:
+      return SharedKind::kXmlText;
+    default:
+      return SharedKind::kUnknown;
   }
 }
 
