@@ -40,11 +40,19 @@ SearchMarker* find_marker(DocState& doc, Branch* list, uint64_t index) {
   if (list->start == nullptr || index == 0 || !list->search_marker) return nullptr;
   auto& markers = *list->search_marker;
   SearchMarker* marker = nullptr;
-  for (auto& m : markers) {
-    // reduce((a, b) => |index - a.index| < |index - b.index| ? a : b)
-    if (marker == nullptr || !(abs_diff(index, marker->index) < abs_diff(index, m.index))) {
-      marker = &m;
+  if (!markers.empty()) {
+    // reduce((a, b) => |index - a.index| < |index - b.index| ? a : b): the
+    // last of the nearest markers.
+    size_t best = 0;
+    uint64_t best_diff = abs_diff(index, markers[0].index);
+    for (size_t i = 1; i < markers.size(); ++i) {
+      const uint64_t d = abs_diff(index, markers[i].index);
+      if (d <= best_diff) {
+        best_diff = d;
+        best = i;
+      }
     }
+    marker = &markers[best];
   }
   Item* p = list->start;
   uint64_t pindex = 0;
@@ -80,10 +88,25 @@ SearchMarker* find_marker(DocState& doc, Branch* list, uint64_t index) {
 }
 
 void update_marker_changes(std::vector<SearchMarker>& markers, uint64_t index, int64_t len) {
+  if (len <= 0) {
+    for (SearchMarker& m : markers) {
+      if (static_cast<int64_t>(index) < static_cast<int64_t>(m.index)) {
+        m.index = static_cast<uint64_t>(
+            std::max<int64_t>(static_cast<int64_t>(index), static_cast<int64_t>(m.index) + len));
+      }
+    }
+    return;
+  }
+  const auto ulen = static_cast<uint64_t>(len);
   for (size_t i = markers.size(); i-- > 0;) {
     SearchMarker& m = markers[i];
-    if (len > 0) {
-      Item* p = m.p;
+    Item* p = m.p;
+    // A marker on a visible, countable item that carries the marker flag is
+    // left as it is by Yjs' loop below (it clears and sets the flag again).
+    const bool settled =
+        p->is_item() && (p->info & (Item::kDeleted | Item::kCountable | Item::kMarker)) ==
+                            (Item::kCountable | Item::kMarker);
+    if (!settled) {
       p->set_marker(false);
       while (p != nullptr && (p->deleted() || !p->countable())) {
         p = p->left;
@@ -96,11 +119,8 @@ void update_marker_changes(std::vector<SearchMarker>& markers, uint64_t index, i
       m.p = p;
       p->set_marker(true);
     }
-    if (static_cast<int64_t>(index) < static_cast<int64_t>(m.index) ||
-        (len > 0 && index == m.index)) {
-      m.index = static_cast<uint64_t>(
-          std::max<int64_t>(static_cast<int64_t>(index), static_cast<int64_t>(m.index) + len));
-    }
+    // index < m.index || index == m.index: max(index, m.index + len) = m.index + len.
+    if (index <= m.index) m.index += ulen;
   }
 }
 
@@ -173,7 +193,8 @@ std::vector<Branch*> list_insert(TransactionState& txn, Branch* parent, uint64_t
   return insert_after(txn, parent, n, values);
 }
 
-std::vector<Branch*> list_push(TransactionState& txn, Branch* parent, std::vector<InsertValue> values) {
+std::vector<Branch*> list_push(TransactionState& txn, Branch* parent,
+                               std::vector<InsertValue> values) {
   Item* n = parent->start;
   if (parent->search_marker) {
     uint64_t best = 0;
@@ -308,7 +329,8 @@ std::string xml_to_string(const Branch* type) {
       }
       std::sort(attrs.begin(), attrs.end());
       std::string node;
-      for (char c : type->name) node.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
+      for (char c : type->name)
+        node.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
       std::string out = "<" + node;
       for (const auto& [k, v] : attrs) out += " " + k + "=\"" + v + "\"";
       out += ">" + children + "</" + node + ">";
