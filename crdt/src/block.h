@@ -72,6 +72,10 @@ class Branch {
   uint64_t length = 0;
   std::optional<std::vector<SearchMarker>> search_marker;
   bool has_formatting = false;
+  // Entry of this type in TransactionState::changed of the transaction
+  // with serial `changed_serial`.
+  uint64_t changed_serial = 0;
+  size_t changed_slot = 0;
 };
 
 struct Content {
@@ -106,7 +110,9 @@ struct ContentValues final : Content {
   ContentValues(ContentKind k, std::vector<Any> v) : k(k), values(std::move(v)) {}
   ContentKind kind() const override { return k; }
   uint64_t length() const override { return values.size(); }
-  std::unique_ptr<Content> copy() const override { return std::make_unique<ContentValues>(k, values); }
+  std::unique_ptr<Content> copy() const override {
+    return std::make_unique<ContentValues>(k, values);
+  }
   std::unique_ptr<Content> splice(uint64_t offset) override;
   bool merge_with(Content& right) override;
   void write(UpdateEncoder& enc, uint64_t offset) const override;
@@ -157,7 +163,9 @@ struct ContentFormat final : Content {
   ContentKind kind() const override { return ContentKind::kFormat; }
   uint64_t length() const override { return 1; }
   bool countable() const override { return false; }
-  std::unique_ptr<Content> copy() const override { return std::make_unique<ContentFormat>(key, value); }
+  std::unique_ptr<Content> copy() const override {
+    return std::make_unique<ContentFormat>(key, value);
+  }
   std::unique_ptr<Content> splice(uint64_t) override { return nullptr; }
   bool merge_with(Content&) override { return false; }
   void write(UpdateEncoder& enc, uint64_t offset) const override;
@@ -182,7 +190,9 @@ struct ContentDoc final : Content {
   ContentDoc(std::string g, Any o) : guid(std::move(g)), opts(std::move(o)) {}
   ContentKind kind() const override { return ContentKind::kDoc; }
   uint64_t length() const override { return 1; }
-  std::unique_ptr<Content> copy() const override { return std::make_unique<ContentDoc>(guid, opts); }
+  std::unique_ptr<Content> copy() const override {
+    return std::make_unique<ContentDoc>(guid, opts);
+  }
   std::unique_ptr<Content> splice(uint64_t) override { return nullptr; }
   bool merge_with(Content&) override { return false; }
   void write(UpdateEncoder& enc, uint64_t offset) const override;

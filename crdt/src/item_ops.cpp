@@ -9,9 +9,17 @@ namespace samenplan::crdt {
 void add_changed_type(TransactionState& txn, Branch* type, const std::string* parent_sub) {
   Item* item = type->item;
   if (item == nullptr || (item->id.clock < txn.before(item->id.client) && !item->deleted())) {
-    auto [it, inserted] = txn.changed.try_emplace(type);
-    if (inserted) txn.changed_order.push_back(type);
-    it->second.insert(parent_sub ? std::optional<std::string>(*parent_sub) : std::nullopt);
+    if (type->changed_serial != txn.serial) {
+      type->changed_serial = txn.serial;
+      type->changed_slot = txn.changed.size();
+      txn.changed.push_back(ChangedEntry{type});
+    }
+    ChangedEntry& e = txn.changed[type->changed_slot];
+    if (parent_sub != nullptr) {
+      e.keys.insert(*parent_sub);
+    } else {
+      e.list = true;
+    }
   }
 }
 
@@ -140,7 +148,7 @@ void integrate_as_gc(TransactionState& txn, Item* item) {
   item->parent = nullptr;
   item->parent_name.reset();
   item->info = 0;
-  txn.doc.store.add(item);
+  store_add(txn, item);
 }
 
 void content_integrate(TransactionState& txn, Item* item) {
@@ -181,7 +189,10 @@ void content_delete(TransactionState& txn, Item* item) {
       txn.merge_structs.push_back(n->id);
     }
   }
-  txn.changed.erase(t);
+  if (t->changed_serial == txn.serial) {
+    txn.changed[t->changed_slot].removed = true;
+    t->changed_serial = 0;
+  }
 }
 
 }  // namespace
@@ -192,7 +203,7 @@ void item_integrate(TransactionState& txn, Item* item, uint64_t offset) {
       item->id.clock += offset;
       item->length -= offset;
     }
-    txn.doc.store.add(item);
+    store_add(txn, item);
     return;
   }
   if (offset > 0) {
@@ -275,7 +286,7 @@ void item_integrate(TransactionState& txn, Item* item, uint64_t offset) {
   if (!item->has_parent_sub && item->countable() && !item->deleted()) {
     parent->length += item->length;
   }
-  txn.doc.store.add(item);
+  store_add(txn, item);
   content_integrate(txn, item);
   add_changed_type(txn, parent, item->sub());
   if ((parent->item != nullptr && parent->item->deleted()) ||

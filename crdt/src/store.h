@@ -54,11 +54,7 @@ class StructStore {
     return last->id.clock + last->length;
   }
   StateMap state_vector() const;
-  // REQUIRES: struct starts at get_state(client).
-  void add(Item* s) {
-    s->integrated = true;
-    clients[s->id.client].push_back(s);
-  }
+  // Blocks are added by store_add (doc_state.h), within a transaction.
   // Index of the block holding `clock`, or -1 when none does.
   static ptrdiff_t find_index(const StructList& structs, uint64_t clock) {
     return structs.find_index(clock);

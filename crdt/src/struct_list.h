@@ -50,6 +50,10 @@ class StructList {
   // Index of the block holding `clock`, or -1 when none does.
   ptrdiff_t find_index(uint64_t clock) const;
 
+  // Serial of the last transaction that added blocks to this list (set by
+  // store_add, doc_state.h).
+  uint64_t txn_serial = 0;
+
   class const_iterator {
    public:
     const_iterator(const StructList* l, size_t c, size_t o) : l_(l), c_(c), o_(o) {}

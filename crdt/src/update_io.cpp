@@ -358,6 +358,15 @@ void write_clients_structs(UpdateEncoder& enc, const StructStore& store, const S
     if (structs.empty()) continue;
     if (sv.find(client) == sv.end()) sm.emplace_back(client, 0);
   }
+  write_structs_from(enc, store, sm);
+}
+
+void write_structs_from(UpdateEncoder& enc, const StructStore& store,
+                        std::vector<std::pair<uint64_t, uint64_t>>& starts) {
+  auto& sm = starts;
+  sm.erase(std::remove_if(sm.begin(), sm.end(),
+                          [&](const auto& s) { return store.get_state(s.first) <= s.second; }),
+           sm.end());
   std::sort(sm.begin(), sm.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   enc.rest().write_var_uint(sm.size());
   for (const auto& [client, start_clock] : sm) {
