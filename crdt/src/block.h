@@ -72,6 +72,9 @@ class Branch {
   uint64_t length = 0;
   std::optional<std::vector<SearchMarker>> search_marker;
   bool has_formatting = false;
+  // False only while every search marker is settled (see
+  // marker_settled, type_ops.h): then Yjs' marker update is an index shift.
+  bool markers_dirty = false;
   // Entry of this type in TransactionState::changed of the transaction
   // with serial `changed_serial`.
   uint64_t changed_serial = 0;
@@ -215,6 +218,9 @@ struct Item {
   uint8_t info = 0;
   bool has_parent_sub = false;
   bool integrated = false;  // owned by the store
+  // How many search markers of the parent point here (saturates at 255,
+  // never below the true count; not part of Yjs, see SearchMarker).
+  uint8_t marker_refs = 0;
   Item* left = nullptr;
   Item* right = nullptr;
   OptId origin;

@@ -3,6 +3,7 @@
 #include <unordered_set>
 
 #include "doc_state.h"
+#include "type_ops.h"
 
 namespace samenplan::crdt {
 
@@ -300,6 +301,7 @@ void item_delete(TransactionState& txn, Item* item) {
   Branch* parent = item->parent;
   if (item->countable() && !item->has_parent_sub) parent->length -= item->length;
   item->mark_deleted();
+  if (item->marker_refs > 0 || item->marker()) parent->markers_dirty = true;
   txn.delete_set.add(item->id.client, item->id.clock, item->length);
   add_changed_type(txn, parent, item->sub());
   content_delete(txn, item);
@@ -343,10 +345,13 @@ bool item_merge_with(Item* left, Item* right) {
     return false;
   }
   Branch* parent = left->parent;
-  if (parent != nullptr && parent->search_marker) {
+  if (parent != nullptr && parent->search_marker && right->marker_refs > 0) {
     for (auto& m : *parent->search_marker) {
       if (m.p == right) {
         m.p = left;
+        marker_unref(right);
+        marker_ref(left);
+        if (!marker_settled(left)) parent->markers_dirty = true;
         if (!left->deleted() && left->countable()) m.index -= left->length;
       }
     }

@@ -214,8 +214,7 @@ void insert_content(TransactionState& txn, Branch* parent, Position& pos,
   JsMap negated = insert_attributes(txn, parent, pos, attrs);
   const uint64_t index = pos.index;
   if (parent->search_marker) {
-    update_marker_changes(*parent->search_marker, pos.index,
-                          static_cast<int64_t>(content->length()));
+    update_marker_changes(*parent, pos.index, static_cast<int64_t>(content->length()));
   }
   Item* right = new_local_item(txn, pos.left, pos.right, parent, nullptr, std::move(content));
   pos.right = right;
@@ -456,7 +455,7 @@ void text_delete(TransactionState& txn, Branch* text, uint64_t index, uint64_t l
   Item* any = pos.left != nullptr ? pos.left : pos.right;
   Branch* parent = any != nullptr ? any->parent : text;
   if (parent->search_marker) {
-    update_marker_changes(*parent->search_marker, pos.index,
+    update_marker_changes(*parent, pos.index,
                           -static_cast<int64_t>(start_length) + static_cast<int64_t>(length));
   }
 }
