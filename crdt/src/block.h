@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "id.h"
+#include "pool.h"
 #include "samenplan/crdt/any.h"
 
 namespace samenplan::crdt {
@@ -98,6 +99,7 @@ struct Content {
 
 struct ContentDeleted final : Content {
   explicit ContentDeleted(uint64_t len) : len(len) {}
+  SAMENPLAN_CRDT_POOLED(ContentDeleted)
   ContentKind kind() const override { return ContentKind::kDeleted; }
   uint64_t length() const override { return len; }
   bool countable() const override { return false; }
@@ -139,6 +141,7 @@ struct ContentBinary final : Content {
 
 struct ContentString final : Content {
   explicit ContentString(std::u16string s) : str(std::move(s)) {}
+  SAMENPLAN_CRDT_POOLED(ContentString)
   ContentKind kind() const override { return ContentKind::kString; }
   uint64_t length() const override { return str.size(); }
   std::unique_ptr<Content> copy() const override { return std::make_unique<ContentString>(str); }
@@ -211,6 +214,8 @@ struct Item {
   static constexpr uint8_t kCountable = 2;
   static constexpr uint8_t kDeleted = 4;
   static constexpr uint8_t kMarker = 8;
+
+  SAMENPLAN_CRDT_POOLED(Item)
 
   ID id;
   uint64_t length = 0;
