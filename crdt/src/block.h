@@ -73,6 +73,9 @@ class Branch {
   uint64_t length = 0;
   std::optional<std::vector<SearchMarker>> search_marker;
   bool has_formatting = false;
+  // Whether a format item was ever integrated into this type (unlike
+  // has_formatting, never reset): without one, formatting clean-up is a no-op.
+  bool had_format_items = false;
   // False only while every search marker is settled (see
   // marker_settled, type_ops.h): then Yjs' marker update is an index shift.
   bool markers_dirty = false;

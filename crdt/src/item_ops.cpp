@@ -167,6 +167,7 @@ void content_integrate(TransactionState& txn, Item* item) {
     case ContentKind::kFormat:
       item->parent->search_marker.reset();
       item->parent->has_formatting = true;
+      item->parent->had_format_items = true;
       break;
     default:
       break;

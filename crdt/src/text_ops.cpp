@@ -451,7 +451,10 @@ void text_delete(TransactionState& txn, Branch* text, uint64_t index, uint64_t l
     }
     pos.forward();
   }
-  if (start != nullptr) cleanup_formatting_gap(txn, start, pos.right, start_attrs, pos.current);
+  // Without format items in the type the clean-up finds nothing to do.
+  if (start != nullptr && text->had_format_items) {
+    cleanup_formatting_gap(txn, start, pos.right, start_attrs, pos.current);
+  }
   Item* any = pos.left != nullptr ? pos.left : pos.right;
   Branch* parent = any != nullptr ? any->parent : text;
   if (parent->search_marker) {
