@@ -95,9 +95,17 @@ ptrdiff_t StructList::find_index(uint64_t clock) const {
   const Item* last = back();
   if (last->id.clock == clock) return static_cast<ptrdiff_t>(size_ - 1);
   if (clock >= last->id.clock + last->length) return -1;
-  // The last chunk whose first block starts at or before `clock`.
+  if (clock >= last->id.clock) return static_cast<ptrdiff_t>(size_ - 1);
+  // The last chunk whose first block starts at or before `clock`: the one
+  // of the previous lookup, often, else by binary search.
   size_t lo = 0;
   size_t hi = chunks_.size();
+  const size_t h = hint_;
+  if (h < hi && chunks_[h].front()->id.clock <= clock &&
+      (h + 1 == hi || chunks_[h + 1].front()->id.clock > clock)) {
+    lo = h;
+    hi = h + 1;
+  }
   while (hi - lo > 1) {
     const size_t mid = (lo + hi) / 2;
     if (chunks_[mid].front()->id.clock <= clock) {
