@@ -91,6 +91,10 @@ class DocState {
   uint64_t txn_serial = 0;
   // Filled by commits while `record_commits` is set.
   std::vector<Commit>* record_commits = nullptr;
+  // Reused by Transaction::commit() for its records.
+  std::vector<Commit> commit_buffer;
+  // Reused by the clean-up for the (client, clock) list of an update.
+  std::vector<std::pair<uint64_t, uint64_t>> write_starts;
   uint64_t marker_timestamp = 0;
 
   // doc.get(name, kind): creates the root or, for an abstract root, gives it

@@ -178,8 +178,9 @@ void call_observers(TransactionState& txn) {
 // writeStructsFromTransaction: the structs of every client beyond its state
 // when the transaction began. Transactions started after this one (during
 // its clean-up) may have added structs too; Yjs writes those as well.
-void write_transaction_structs(UpdateEncoder& enc, const DocState& doc, size_t txn_pos) {
-  std::vector<std::pair<uint64_t, uint64_t>> starts;
+void write_transaction_structs(UpdateEncoder& enc, DocState& doc, size_t txn_pos) {
+  std::vector<std::pair<uint64_t, uint64_t>>& starts = doc.write_starts;
+  starts.clear();
   for (size_t t = txn_pos; t < doc.cleanups.size(); ++t) {
     for (const ClientChange& c : doc.cleanups[t]->changed_clients) {
       const bool seen =
