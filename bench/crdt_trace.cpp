@@ -297,9 +297,16 @@ void check_status(const crdt::Status& s, const std::string& what) {
 }
 
 void apply_patches(crdt::TextRef& text, crdt::Transaction& txn, const std::vector<Patch>& patches, size_t txn_index) {
+  // The error text is built only on failure, not for every patch.
   for (const Patch& p : patches) {
-    if (p.del > 0) check_status(text.remove(txn, p.pos, p.del), "txn " + std::to_string(txn_index) + ": remove");
-    if (!p.ins.empty()) check_status(text.insert(txn, p.pos, p.ins), "txn " + std::to_string(txn_index) + ": insert");
+    if (p.del > 0) {
+      crdt::Status s = text.remove(txn, p.pos, p.del);
+      if (!s.ok()) check_status(s, "txn " + std::to_string(txn_index) + ": remove");
+    }
+    if (!p.ins.empty()) {
+      crdt::Status s = text.insert(txn, p.pos, p.ins);
+      if (!s.ok()) check_status(s, "txn " + std::to_string(txn_index) + ": insert");
+    }
   }
 }
 

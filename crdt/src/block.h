@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "id.h"
+#include "pool.h"
 #include "samenplan/crdt/any.h"
 
 namespace samenplan::crdt {
@@ -72,6 +73,16 @@ class Branch {
   uint64_t length = 0;
   std::optional<std::vector<SearchMarker>> search_marker;
   bool has_formatting = false;
+  // Whether a format item was ever integrated into this type (unlike
+  // has_formatting, never reset): without one, formatting clean-up is a no-op.
+  bool had_format_items = false;
+  // False only while every search marker is settled (see
+  // marker_settled, type_ops.h): then Yjs' marker update is an index shift.
+  bool markers_dirty = false;
+  // Entry of this type in TransactionState::changed of the transaction
+  // with serial `changed_serial`.
+  uint64_t changed_serial = 0;
+  size_t changed_slot = 0;
 };
 
 struct Content {
@@ -91,6 +102,7 @@ struct Content {
 
 struct ContentDeleted final : Content {
   explicit ContentDeleted(uint64_t len) : len(len) {}
+  SAMENPLAN_CRDT_POOLED(ContentDeleted)
   ContentKind kind() const override { return ContentKind::kDeleted; }
   uint64_t length() const override { return len; }
   bool countable() const override { return false; }
@@ -106,7 +118,9 @@ struct ContentValues final : Content {
   ContentValues(ContentKind k, std::vector<Any> v) : k(k), values(std::move(v)) {}
   ContentKind kind() const override { return k; }
   uint64_t length() const override { return values.size(); }
-  std::unique_ptr<Content> copy() const override { return std::make_unique<ContentValues>(k, values); }
+  std::unique_ptr<Content> copy() const override {
+    return std::make_unique<ContentValues>(k, values);
+  }
   std::unique_ptr<Content> splice(uint64_t offset) override;
   bool merge_with(Content& right) override;
   void write(UpdateEncoder& enc, uint64_t offset) const override;
@@ -130,6 +144,7 @@ struct ContentBinary final : Content {
 
 struct ContentString final : Content {
   explicit ContentString(std::u16string s) : str(std::move(s)) {}
+  SAMENPLAN_CRDT_POOLED(ContentString)
   ContentKind kind() const override { return ContentKind::kString; }
   uint64_t length() const override { return str.size(); }
   std::unique_ptr<Content> copy() const override { return std::make_unique<ContentString>(str); }
@@ -157,7 +172,9 @@ struct ContentFormat final : Content {
   ContentKind kind() const override { return ContentKind::kFormat; }
   uint64_t length() const override { return 1; }
   bool countable() const override { return false; }
-  std::unique_ptr<Content> copy() const override { return std::make_unique<ContentFormat>(key, value); }
+  std::unique_ptr<Content> copy() const override {
+    return std::make_unique<ContentFormat>(key, value);
+  }
   std::unique_ptr<Content> splice(uint64_t) override { return nullptr; }
   bool merge_with(Content&) override { return false; }
   void write(UpdateEncoder& enc, uint64_t offset) const override;
@@ -182,7 +199,9 @@ struct ContentDoc final : Content {
   ContentDoc(std::string g, Any o) : guid(std::move(g)), opts(std::move(o)) {}
   ContentKind kind() const override { return ContentKind::kDoc; }
   uint64_t length() const override { return 1; }
-  std::unique_ptr<Content> copy() const override { return std::make_unique<ContentDoc>(guid, opts); }
+  std::unique_ptr<Content> copy() const override {
+    return std::make_unique<ContentDoc>(guid, opts);
+  }
   std::unique_ptr<Content> splice(uint64_t) override { return nullptr; }
   bool merge_with(Content&) override { return false; }
   void write(UpdateEncoder& enc, uint64_t offset) const override;
@@ -199,12 +218,17 @@ struct Item {
   static constexpr uint8_t kDeleted = 4;
   static constexpr uint8_t kMarker = 8;
 
+  SAMENPLAN_CRDT_POOLED(Item)
+
   ID id;
   uint64_t length = 0;
   BlockKind block = BlockKind::kItem;
   uint8_t info = 0;
   bool has_parent_sub = false;
   bool integrated = false;  // owned by the store
+  // How many search markers of the parent point here (saturates at 255,
+  // never below the true count; not part of Yjs, see SearchMarker).
+  uint8_t marker_refs = 0;
   Item* left = nullptr;
   Item* right = nullptr;
   OptId origin;

@@ -323,11 +323,16 @@ TransactionState& Transaction::state() { return *doc_.state()->current; }
 Commit Transaction::commit() {
   if (!open_) return Commit();
   open_ = false;
-  commits_.clear();
-  doc_.state()->record_commits = &commits_;
+  // The document's reusable buffer (commits_ stays empty): no allocation of
+  // a Commit vector per transaction.
+  std::vector<Commit>& buf = doc_.state()->commit_buffer;
+  buf.clear();
+  doc_.state()->record_commits = &buf;
   end_transaction(*doc_.state(), true);
   doc_.state()->record_commits = nullptr;
-  return commits_.empty() ? Commit() : std::move(commits_.front());
+  Commit c = buf.empty() ? Commit() : std::move(buf.front());
+  buf.clear();
+  return c;
 }
 
 Result<std::vector<uint8_t>> merge_updates_v1(const std::vector<std::span<const uint8_t>>& updates) {

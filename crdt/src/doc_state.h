@@ -19,25 +19,52 @@
 
 namespace samenplan::crdt {
 
+// A client whose structs grew in a transaction: its clock before the
+// transaction and (set when the clean-up starts) after it.
+struct ClientChange {
+  uint64_t client;
+  uint64_t before;
+  uint64_t after;
+};
+
+// A type changed in a transaction (Yjs' transaction.changed entry): whether
+// its list part changed and which map keys did.
+struct ChangedEntry {
+  Branch* type;
+  bool list = false;
+  bool removed = false;  // transaction.changed.delete(type)
+  std::set<std::string> keys;
+};
+
+// Owned by DocState (which reuses finished ones); one per transaction.
 struct TransactionState {
-  explicit TransactionState(DocState& d, bool local);
+  explicit TransactionState(DocState& d, bool local) : doc(d), local(local) {}
+  // Makes this a fresh transaction with serial number `serial`.
+  void reset(bool is_local, uint64_t new_serial);
 
   DocState& doc;
+  uint64_t serial = 0;  // unique per transaction of the document
   DeleteSet delete_set;
-  StateMap before_state;
-  StateMap after_state;
-  // Types changed in this transaction, with the map keys changed (nullopt:
-  // the list part).
-  std::unordered_map<Branch*, std::set<std::optional<std::string>>> changed;
-  std::vector<Branch*> changed_order;
+  // Yjs' beforeState/afterState, restricted to the clients whose state this
+  // transaction changed (every other client has before == after), in the
+  // order first changed.
+  std::vector<ClientChange> changed_clients;
+  // Types changed in this transaction, in the order first changed.
+  std::vector<ChangedEntry> changed;
   std::vector<ID> merge_structs;
   bool local;
   bool need_formatting_cleanup = false;
 
-  uint64_t before(uint64_t client) const {
-    auto it = before_state.find(client);
-    return it == before_state.end() ? 0 : it->second;
-  }
+  // Clock of `client` when this transaction began. REQUIRES: this is the
+  // current transaction, or `client` is in changed_clients.
+  uint64_t before(uint64_t client) const;
+  // Records that `client`, at `clock`, gets new structs (first time only;
+  // the caller checks that with StructList::txn_serial).
+  void note_client(uint64_t client, uint64_t clock);
+
+ private:
+  // Index into changed_clients, kept once there are many clients.
+  std::unordered_map<uint64_t, size_t> client_index_;
 };
 
 class DocState {
@@ -59,8 +86,15 @@ class DocState {
 
   TransactionState* current = nullptr;
   std::vector<std::unique_ptr<TransactionState>> cleanups;
+  // Finished transactions kept for reuse (their buffers stay allocated).
+  std::vector<std::unique_ptr<TransactionState>> spare;
+  uint64_t txn_serial = 0;
   // Filled by commits while `record_commits` is set.
   std::vector<Commit>* record_commits = nullptr;
+  // Reused by Transaction::commit() for its records.
+  std::vector<Commit> commit_buffer;
+  // Reused by the clean-up for the (client, clock) list of an update.
+  std::vector<std::pair<uint64_t, uint64_t>> write_starts;
   uint64_t marker_timestamp = 0;
 
   // doc.get(name, kind): creates the root or, for an abstract root, gives it
@@ -76,6 +110,18 @@ void transact(DocState& doc, const std::function<void(TransactionState&)>& f, bo
 // begin returns whether it opened the outermost transaction.
 bool begin_transaction(DocState& doc, bool local);
 void end_transaction(DocState& doc, bool initial);
+
+// Adds `s` to the store within `txn`, noting the client's state before the
+// transaction. REQUIRES: struct starts at get_state(client).
+inline void store_add(TransactionState& txn, Item* s) {
+  StructList& list = txn.doc.store.clients[s->id.client];
+  if (list.txn_serial != txn.serial) {
+    list.txn_serial = txn.serial;
+    txn.note_client(s->id.client, list.empty() ? 0 : list.back()->id.clock + list.back()->length);
+  }
+  s->integrated = true;
+  list.push_back(s);
+}
 
 // --- Item operations (item_ops.cpp), ports of Yjs' Item.js / StructStore.js.
 Item* split_item(TransactionState& txn, Item* left, uint64_t diff);

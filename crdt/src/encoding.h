@@ -46,6 +46,7 @@ class Encoder {
   void write_bigint64(int64_t v);
   void write_any(const Any& a);
 
+  void reserve(size_t n) { buf_.reserve(n); }
   const std::vector<uint8_t>& bytes() const { return buf_; }
   std::vector<uint8_t> take() { return std::move(buf_); }
   size_t size() const { return buf_.size(); }

@@ -3,15 +3,24 @@
 #include <unordered_set>
 
 #include "doc_state.h"
+#include "type_ops.h"
 
 namespace samenplan::crdt {
 
 void add_changed_type(TransactionState& txn, Branch* type, const std::string* parent_sub) {
   Item* item = type->item;
   if (item == nullptr || (item->id.clock < txn.before(item->id.client) && !item->deleted())) {
-    auto [it, inserted] = txn.changed.try_emplace(type);
-    if (inserted) txn.changed_order.push_back(type);
-    it->second.insert(parent_sub ? std::optional<std::string>(*parent_sub) : std::nullopt);
+    if (type->changed_serial != txn.serial) {
+      type->changed_serial = txn.serial;
+      type->changed_slot = txn.changed.size();
+      txn.changed.push_back(ChangedEntry{type});
+    }
+    ChangedEntry& e = txn.changed[type->changed_slot];
+    if (parent_sub != nullptr) {
+      e.keys.insert(*parent_sub);
+    } else {
+      e.list = true;
+    }
   }
 }
 
@@ -48,7 +57,7 @@ Item* get_item_clean_start(TransactionState& txn, ID id) {
   Item* s = structs[static_cast<size_t>(index)];
   if (s->id.clock < id.clock && s->is_item()) {
     Item* r = split_item(txn, s, id.clock - s->id.clock);
-    structs.insert(structs.begin() + index + 1, r);
+    structs.insert(static_cast<size_t>(index) + 1, r);
     return r;
   }
   return s;
@@ -62,7 +71,7 @@ Item* get_item_clean_end(TransactionState& txn, ID id) {
   if (index < 0) return nullptr;
   Item* s = structs[static_cast<size_t>(index)];
   if (id.clock != s->id.clock + s->length - 1 && !s->is_gc()) {
-    structs.insert(structs.begin() + index + 1, split_item(txn, s, id.clock - s->id.clock + 1));
+    structs.insert(static_cast<size_t>(index) + 1, split_item(txn, s, id.clock - s->id.clock + 1));
   }
   return s;
 }
@@ -140,7 +149,7 @@ void integrate_as_gc(TransactionState& txn, Item* item) {
   item->parent = nullptr;
   item->parent_name.reset();
   item->info = 0;
-  txn.doc.store.add(item);
+  store_add(txn, item);
 }
 
 void content_integrate(TransactionState& txn, Item* item) {
@@ -158,6 +167,7 @@ void content_integrate(TransactionState& txn, Item* item) {
     case ContentKind::kFormat:
       item->parent->search_marker.reset();
       item->parent->has_formatting = true;
+      item->parent->had_format_items = true;
       break;
     default:
       break;
@@ -181,7 +191,10 @@ void content_delete(TransactionState& txn, Item* item) {
       txn.merge_structs.push_back(n->id);
     }
   }
-  txn.changed.erase(t);
+  if (t->changed_serial == txn.serial) {
+    txn.changed[t->changed_slot].removed = true;
+    t->changed_serial = 0;
+  }
 }
 
 }  // namespace
@@ -192,7 +205,7 @@ void item_integrate(TransactionState& txn, Item* item, uint64_t offset) {
       item->id.clock += offset;
       item->length -= offset;
     }
-    txn.doc.store.add(item);
+    store_add(txn, item);
     return;
   }
   if (offset > 0) {
@@ -275,7 +288,7 @@ void item_integrate(TransactionState& txn, Item* item, uint64_t offset) {
   if (!item->has_parent_sub && item->countable() && !item->deleted()) {
     parent->length += item->length;
   }
-  txn.doc.store.add(item);
+  store_add(txn, item);
   content_integrate(txn, item);
   add_changed_type(txn, parent, item->sub());
   if ((parent->item != nullptr && parent->item->deleted()) ||
@@ -289,6 +302,7 @@ void item_delete(TransactionState& txn, Item* item) {
   Branch* parent = item->parent;
   if (item->countable() && !item->has_parent_sub) parent->length -= item->length;
   item->mark_deleted();
+  if (item->marker_refs > 0 || item->marker()) parent->markers_dirty = true;
   txn.delete_set.add(item->id.client, item->id.clock, item->length);
   add_changed_type(txn, parent, item->sub());
   content_delete(txn, item);
@@ -332,10 +346,13 @@ bool item_merge_with(Item* left, Item* right) {
     return false;
   }
   Branch* parent = left->parent;
-  if (parent != nullptr && parent->search_marker) {
+  if (parent != nullptr && parent->search_marker && right->marker_refs > 0) {
     for (auto& m : *parent->search_marker) {
       if (m.p == right) {
         m.p = left;
+        marker_unref(right);
+        marker_ref(left);
+        if (!marker_settled(left)) parent->markers_dirty = true;
         if (!left->deleted() && left->countable()) m.index -= left->length;
       }
     }

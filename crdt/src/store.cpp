@@ -116,31 +116,6 @@ StateMap StructStore::state_vector() const {
   return sm;
 }
 
-ptrdiff_t StructStore::find_index(const std::vector<Item*>& structs, uint64_t clock) {
-  if (structs.empty()) return -1;
-  ptrdiff_t left = 0;
-  ptrdiff_t right = static_cast<ptrdiff_t>(structs.size()) - 1;
-  const Item* mid = structs[static_cast<size_t>(right)];
-  if (mid->id.clock == clock) return right;
-  if (clock >= mid->id.clock + mid->length) return -1;
-  // Pivot on the expected position, as Yjs does.
-  ptrdiff_t midindex = static_cast<ptrdiff_t>(
-      (static_cast<double>(clock) / static_cast<double>(mid->id.clock + mid->length - 1)) *
-      static_cast<double>(right));
-  if (midindex < 0 || midindex > right) midindex = (left + right) / 2;
-  while (left <= right) {
-    mid = structs[static_cast<size_t>(midindex)];
-    if (mid->id.clock <= clock) {
-      if (clock < mid->id.clock + mid->length) return midindex;
-      left = midindex + 1;
-    } else {
-      right = midindex - 1;
-    }
-    midindex = (left + right) / 2;
-  }
-  return -1;
-}
-
 Item* StructStore::find(ID id) const {
   auto it = clients.find(id.client);
   if (it == clients.end()) return nullptr;
@@ -151,7 +126,7 @@ Item* StructStore::find(ID id) const {
 void StructStore::replace(Item* s, Item* replacement) {
   auto& structs = clients[s->id.client];
   const ptrdiff_t i = find_index(structs, s->id.clock);
-  structs[static_cast<size_t>(i)] = replacement;
+  structs.set(static_cast<size_t>(i), replacement);
   delete s;
 }
 

@@ -9,6 +9,7 @@
 
 #include "block.h"
 #include "id.h"
+#include "struct_list.h"
 
 namespace samenplan::crdt {
 
@@ -23,7 +24,9 @@ struct DeleteItem {
 struct DeleteSet {
   std::unordered_map<uint64_t, std::vector<DeleteItem>> clients;
 
-  void add(uint64_t client, uint64_t clock, uint64_t len) { clients[client].push_back({clock, len}); }
+  void add(uint64_t client, uint64_t clock, uint64_t len) {
+    clients[client].push_back({clock, len});
+  }
   bool empty() const { return clients.empty(); }
   bool contains(ID id) const;
   // Sorts each client's ranges and merges those that touch or overlap.
@@ -42,7 +45,7 @@ class StructStore {
   StructStore(const StructStore&) = delete;
   StructStore& operator=(const StructStore&) = delete;
 
-  std::unordered_map<uint64_t, std::vector<Item*>> clients;
+  std::unordered_map<uint64_t, StructList> clients;
 
   uint64_t get_state(uint64_t client) const {
     auto it = clients.find(client);
@@ -51,13 +54,11 @@ class StructStore {
     return last->id.clock + last->length;
   }
   StateMap state_vector() const;
-  // REQUIRES: struct starts at get_state(client).
-  void add(Item* s) {
-    s->integrated = true;
-    clients[s->id.client].push_back(s);
-  }
+  // Blocks are added by store_add (doc_state.h), within a transaction.
   // Index of the block holding `clock`, or -1 when none does.
-  static ptrdiff_t find_index(const std::vector<Item*>& structs, uint64_t clock);
+  static ptrdiff_t find_index(const StructList& structs, uint64_t clock) {
+    return structs.find_index(clock);
+  }
   // The block holding `id`, or null.
   Item* find(ID id) const;
   // Replaces the block at `s`'s position by `replacement` and frees `s`.

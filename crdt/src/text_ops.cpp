@@ -149,12 +149,13 @@ Position find_position(TransactionState& txn, Branch* parent, uint64_t index, bo
   return pos;
 }
 
-void insert_negated_attributes(TransactionState& txn, Branch* parent, Position& pos, JsMap& negated) {
+void insert_negated_attributes(TransactionState& txn, Branch* parent, Position& pos,
+                               JsMap& negated) {
   while (pos.right != nullptr) {
     ContentFormat* f = as_format(pos.right);
     // An absent key reads as undefined in Yjs, which equals no stored value.
-    const bool skip = pos.right->deleted() ||
-                      (f != nullptr && negated.has(f->key) && equal_attrs(*negated.get(f->key), f->value));
+    const bool skip = pos.right->deleted() || (f != nullptr && negated.has(f->key) &&
+                                               equal_attrs(*negated.get(f->key), f->value));
     if (!skip) break;
     if (!pos.right->deleted()) negated.erase(f->key);
     pos.forward();
@@ -162,7 +163,8 @@ void insert_negated_attributes(TransactionState& txn, Branch* parent, Position& 
   for (const auto& [key, val] : negated.entries()) {
     Item* left = pos.left;
     Item* right = pos.right;
-    Item* next = new_local_item(txn, left, right, parent, nullptr, std::make_unique<ContentFormat>(key, val));
+    Item* next = new_local_item(txn, left, right, parent, nullptr,
+                                std::make_unique<ContentFormat>(key, val));
     pos.right = next;
     pos.forward();
   }
@@ -187,7 +189,8 @@ void minimize_attribute_changes(Position& pos, const AnyObject& attrs) {
   }
 }
 
-JsMap insert_attributes(TransactionState& txn, Branch* parent, Position& pos, const AnyObject& attrs) {
+JsMap insert_attributes(TransactionState& txn, Branch* parent, Position& pos,
+                        const AnyObject& attrs) {
   JsMap negated;
   for (const auto& [key, val] : attrs.entries()) {
     const Any current = pos.current.get_or_null(key);
@@ -211,7 +214,7 @@ void insert_content(TransactionState& txn, Branch* parent, Position& pos,
   JsMap negated = insert_attributes(txn, parent, pos, attrs);
   const uint64_t index = pos.index;
   if (parent->search_marker) {
-    update_marker_changes(*parent->search_marker, pos.index, static_cast<int64_t>(content->length()));
+    update_marker_changes(*parent, pos.index, static_cast<int64_t>(content->length()));
   }
   Item* right = new_local_item(txn, pos.left, pos.right, parent, nullptr, std::move(content));
   pos.right = right;
@@ -257,8 +260,8 @@ void format_text(TransactionState& txn, Branch* parent, Position& pos, uint64_t 
   insert_negated_attributes(txn, parent, pos, negated);
 }
 
-size_t cleanup_formatting_gap(TransactionState& txn, Item* start, Item* curr, const JsMap& start_attrs,
-                              JsMap& curr_attrs) {
+size_t cleanup_formatting_gap(TransactionState& txn, Item* start, Item* curr,
+                              const JsMap& start_attrs, JsMap& curr_attrs) {
   Item* end = start;
   std::vector<std::pair<std::string, ContentFormat*>> end_formats;
   auto set_end = [&](const std::string& k, ContentFormat* f) {
@@ -352,7 +355,8 @@ size_t cleanup_text_formatting(TransactionState& txn, Branch* type) {
 
 // iterateStructs (with clean-start splits).
 template <class F>
-void iterate_structs(TransactionState& txn, uint64_t client, uint64_t clock_start, uint64_t len, F&& f) {
+void iterate_structs(TransactionState& txn, uint64_t client, uint64_t clock_start, uint64_t len,
+                     F&& f) {
   if (len == 0) return;
   auto& structs = txn.doc.store.clients[client];
   const uint64_t clock_end = clock_start + len;
@@ -371,10 +375,9 @@ void iterate_structs(TransactionState& txn, uint64_t client, uint64_t clock_star
 void cleanup_text_after_transaction(TransactionState& txn) {
   std::vector<Branch*> full;
   auto has = [&](Branch* b) { return std::find(full.begin(), full.end(), b) != full.end(); };
-  for (const auto& [client, after] : txn.after_state) {
-    const uint64_t clock = txn.before(client);
-    if (after == clock) continue;
-    iterate_structs(txn, client, clock, after, [&](Item* item) {
+  for (const ClientChange& c : txn.changed_clients) {
+    if (c.after == c.before) continue;
+    iterate_structs(txn, c.client, c.before, c.after, [&](Item* item) {
       if (item->is_item() && !item->deleted() && as_format(item) && !has(item->parent)) {
         full.push_back(item->parent);
       }
@@ -448,11 +451,14 @@ void text_delete(TransactionState& txn, Branch* text, uint64_t index, uint64_t l
     }
     pos.forward();
   }
-  if (start != nullptr) cleanup_formatting_gap(txn, start, pos.right, start_attrs, pos.current);
+  // Without format items in the type the clean-up finds nothing to do.
+  if (start != nullptr && text->had_format_items) {
+    cleanup_formatting_gap(txn, start, pos.right, start_attrs, pos.current);
+  }
   Item* any = pos.left != nullptr ? pos.left : pos.right;
   Branch* parent = any != nullptr ? any->parent : text;
   if (parent->search_marker) {
-    update_marker_changes(*parent->search_marker, pos.index,
+    update_marker_changes(*parent, pos.index,
                           -static_cast<int64_t>(start_length) + static_cast<int64_t>(length));
   }
 }
@@ -563,7 +569,8 @@ std::string xml_text_to_string(const Branch* text) {
         nodes.push_back(std::move(node));
       }
     }
-    std::sort(nodes.begin(), nodes.end(), [](const Node& a, const Node& b) { return a.name < b.name; });
+    std::sort(nodes.begin(), nodes.end(),
+              [](const Node& a, const Node& b) { return a.name < b.name; });
     for (const auto& node : nodes) {
       out += "<" + node.name;
       for (const auto& [k, v] : node.attrs) out += " " + k + "=\"" + v.to_js_string() + "\"";

@@ -9,14 +9,45 @@
 
 namespace samenplan::crdt {
 
-TransactionState::TransactionState(DocState& d, bool local)
-    : doc(d), before_state(d.store.state_vector()), local(local) {}
+void TransactionState::reset(bool is_local, uint64_t new_serial) {
+  serial = new_serial;
+  delete_set.clients.clear();
+  changed_clients.clear();
+  changed.clear();
+  merge_structs.clear();
+  client_index_.clear();
+  local = is_local;
+  need_formatting_cleanup = false;
+}
+
+uint64_t TransactionState::before(uint64_t client) const {
+  if (client_index_.empty()) {
+    for (const ClientChange& c : changed_clients) {
+      if (c.client == client) return c.before;
+    }
+  } else {
+    auto it = client_index_.find(client);
+    if (it != client_index_.end()) return changed_clients[it->second].before;
+  }
+  return doc.store.get_state(client);
+}
+
+void TransactionState::note_client(uint64_t client, uint64_t clock) {
+  changed_clients.push_back(ClientChange{client, clock, clock});
+  constexpr size_t kIndexFrom = 8;
+  if (!client_index_.empty()) {
+    client_index_.emplace(client, changed_clients.size() - 1);
+  } else if (changed_clients.size() > kIndexFrom) {
+    for (size_t i = 0; i < changed_clients.size(); ++i)
+      client_index_.emplace(changed_clients[i].client, i);
+  }
+}
 
 namespace {
 
 // Merges structs[pos] into its left neighbours while possible; returns how
 // many were merged away (and freed).
-size_t try_merge_with_lefts(std::vector<Item*>& structs, size_t pos) {
+size_t try_merge_with_lefts(StructList& structs, size_t pos) {
   size_t i = pos;
   Item* right = structs[pos];
   while (i > 0) {
@@ -40,8 +71,7 @@ size_t try_merge_with_lefts(std::vector<Item*>& structs, size_t pos) {
   const size_t merged = pos - i;
   if (merged > 0) {
     for (size_t k = pos + 1 - merged; k <= pos; ++k) delete structs[k];
-    structs.erase(structs.begin() + static_cast<ptrdiff_t>(pos + 1 - merged),
-                  structs.begin() + static_cast<ptrdiff_t>(pos + 1));
+    structs.erase(pos + 1 - merged, pos + 1);
   }
   return merged;
 }
@@ -54,7 +84,8 @@ void try_gc_delete_set(const DeleteSet& ds, StructStore& store) {
       const uint64_t end = d.clock + d.len;
       ptrdiff_t si = StructStore::find_index(structs, d.clock);
       if (si < 0) continue;
-      for (auto s = static_cast<size_t>(si); s < structs.size() && structs[s]->id.clock < end; ++s) {
+      for (auto s = static_cast<size_t>(si); s < structs.size() && structs[s]->id.clock < end;
+           ++s) {
         Item* st = structs[s];
         if (st->is_item() && st->deleted() && !st->keep()) item_gc(store, st, false);
       }
@@ -79,14 +110,22 @@ void try_merge_delete_set(const DeleteSet& ds, StructStore& store) {
 
 SharedKind shared_kind(TypeKind k) {
   switch (k) {
-    case TypeKind::kArray: return SharedKind::kArray;
-    case TypeKind::kMap: return SharedKind::kMap;
-    case TypeKind::kText: return SharedKind::kText;
-    case TypeKind::kXmlElement: return SharedKind::kXmlElement;
-    case TypeKind::kXmlFragment: return SharedKind::kXmlFragment;
-    case TypeKind::kXmlHook: return SharedKind::kXmlHook;
-    case TypeKind::kXmlText: return SharedKind::kXmlText;
-    default: return SharedKind::kUnknown;
+    case TypeKind::kArray:
+      return SharedKind::kArray;
+    case TypeKind::kMap:
+      return SharedKind::kMap;
+    case TypeKind::kText:
+      return SharedKind::kText;
+    case TypeKind::kXmlElement:
+      return SharedKind::kXmlElement;
+    case TypeKind::kXmlFragment:
+      return SharedKind::kXmlFragment;
+    case TypeKind::kXmlHook:
+      return SharedKind::kXmlHook;
+    case TypeKind::kXmlText:
+      return SharedKind::kXmlText;
+    default:
+      return SharedKind::kUnknown;
   }
 }
 
@@ -115,36 +154,49 @@ bool path_of(const Branch* type, std::string& root, std::vector<PathStep>& path)
 }
 
 void describe_changes(const TransactionState& txn, std::vector<ChangedType>& out) {
-  for (Branch* type : txn.changed_order) {
-    auto it = txn.changed.find(type);
-    if (it == txn.changed.end()) continue;
+  for (const ChangedEntry& e : txn.changed) {
+    if (e.removed) continue;
     ChangedType c;
-    if (!path_of(type, c.root, c.path)) continue;
-    c.kind = shared_kind(type->kind);
-    for (const auto& sub : it->second) {
-      if (sub) {
-        c.keys.push_back(*sub);
-      } else {
-        c.list_changed = true;
-      }
-    }
+    if (!path_of(e.type, c.root, c.path)) continue;
+    c.kind = shared_kind(e.type->kind);
+    c.list_changed = e.list;
+    c.keys.assign(e.keys.begin(), e.keys.end());
     out.push_back(std::move(c));
   }
 }
 
 void call_observers(TransactionState& txn) {
-  for (Branch* type : txn.changed_order) {
-    if (txn.changed.find(type) == txn.changed.end()) continue;
+  for (const ChangedEntry& e : txn.changed) {
+    if (e.removed) continue;
+    Branch* type = e.type;
     if (type->item != nullptr && type->item->deleted()) continue;
     if (!txn.local && type->search_marker) type->search_marker->clear();
     if (type->is_text() && !txn.local && type->has_formatting) txn.need_formatting_cleanup = true;
   }
 }
 
-void cleanup_one(DocState& doc, TransactionState& txn) {
+// writeStructsFromTransaction: the structs of every client beyond its state
+// when the transaction began. Transactions started after this one (during
+// its clean-up) may have added structs too; Yjs writes those as well.
+void write_transaction_structs(UpdateEncoder& enc, DocState& doc, size_t txn_pos) {
+  std::vector<std::pair<uint64_t, uint64_t>>& starts = doc.write_starts;
+  starts.clear();
+  for (size_t t = txn_pos; t < doc.cleanups.size(); ++t) {
+    for (const ClientChange& c : doc.cleanups[t]->changed_clients) {
+      const bool seen =
+          t > txn_pos && std::any_of(starts.begin(), starts.end(),
+                                     [&](const auto& s) { return s.first == c.client; });
+      if (!seen) starts.emplace_back(c.client, c.before);
+    }
+  }
+  write_structs_from(enc, doc.store, starts);
+}
+
+void cleanup_one(DocState& doc, size_t txn_pos) {
+  TransactionState& txn = *doc.cleanups[txn_pos];
   StructStore& store = doc.store;
   txn.delete_set.sort_and_merge();
-  txn.after_state = store.state_vector();
+  for (ClientChange& c : txn.changed_clients) c.after = store.get_state(c.client);
   call_observers(txn);
   Commit* record = nullptr;
   if (doc.record_commits != nullptr) {
@@ -157,11 +209,10 @@ void cleanup_one(DocState& doc, TransactionState& txn) {
 
   if (doc.gc) try_gc_delete_set(txn.delete_set, store);
   try_merge_delete_set(txn.delete_set, store);
-  for (const auto& [client, clock] : txn.after_state) {
-    const uint64_t before = txn.before(client);
-    if (before == clock) continue;
-    auto& structs = store.clients[client];
-    const ptrdiff_t first = StructStore::find_index(structs, before);
+  for (const ClientChange& c : txn.changed_clients) {
+    if (c.before == c.after) continue;
+    auto& structs = store.clients[c.client];
+    const ptrdiff_t first = StructStore::find_index(structs, c.before);
     const size_t first_change = static_cast<size_t>(std::max<ptrdiff_t>(first, 1));
     for (size_t i = structs.size() - 1; i >= first_change && i > 0;) {
       const size_t merged = try_merge_with_lefts(structs, i);
@@ -182,28 +233,32 @@ void cleanup_one(DocState& doc, TransactionState& txn) {
     }
     if (p > 0) try_merge_with_lefts(structs, p);
   }
-  if (!txn.local && txn.after_state[doc.client_id] != txn.before(doc.client_id)) {
+  bool changed_structs = false;
+  bool own_client_changed = false;
+  for (const ClientChange& c : txn.changed_clients) {
+    if (c.before == c.after) continue;
+    changed_structs = true;
+    if (c.client == doc.client_id) own_client_changed = true;
+  }
+  if (!txn.local && own_client_changed) {
     // Another client uses our client id: take a new one, as Yjs does.
     std::random_device rd;
     doc.client_id = (static_cast<uint64_t>(rd()) & 0xFFFFFFFFu);
   }
   if (record != nullptr) {
-    bool changed = !txn.delete_set.empty();
-    for (const auto& [client, clock] : txn.after_state) {
-      if (txn.before(client) != clock) changed = true;
-    }
-    if (changed) {
+    if (changed_structs || !txn.delete_set.empty()) {
       UpdateEncoderV1 enc;
-      write_clients_structs(enc, store, txn.before_state);
+      enc.rest().reserve(64);
+      write_transaction_structs(enc, doc, txn_pos);
       txn.delete_set.write(enc);
       record->update = enc.finish();
     }
     for (const auto& [client, dels] : txn.delete_set.clients) {
       for (const auto& d : dels) record->deleted.push_back(IdRange{client, d.clock, d.len});
     }
-    for (const auto& [client, clock] : txn.after_state) {
-      const uint64_t before = txn.before(client);
-      if (clock > before) record->inserted.push_back(IdRange{client, before, clock - before});
+    for (const ClientChange& c : txn.changed_clients) {
+      if (c.after > c.before)
+        record->inserted.push_back(IdRange{c.client, c.before, c.after - c.before});
     }
   }
 }
@@ -212,7 +267,15 @@ void cleanup_one(DocState& doc, TransactionState& txn) {
 
 bool begin_transaction(DocState& doc, bool local) {
   if (doc.current != nullptr) return false;
-  doc.cleanups.push_back(std::make_unique<TransactionState>(doc, local));
+  std::unique_ptr<TransactionState> t;
+  if (doc.spare.empty()) {
+    t = std::make_unique<TransactionState>(doc, local);
+  } else {
+    t = std::move(doc.spare.back());
+    doc.spare.pop_back();
+  }
+  t->reset(local, ++doc.txn_serial);
+  doc.cleanups.push_back(std::move(t));
   doc.current = doc.cleanups.back().get();
   return true;
 }
@@ -228,7 +291,11 @@ void end_transaction(DocState& doc, bool initial) {
     const bool finish = doc.current == doc.cleanups.front().get();
     doc.current = nullptr;
     if (finish) {
-      for (size_t i = 0; i < doc.cleanups.size(); ++i) cleanup_one(doc, *doc.cleanups[i]);
+      for (size_t i = 0; i < doc.cleanups.size(); ++i) cleanup_one(doc, i);
+      constexpr size_t kMaxSpare = 2;
+      for (auto& t : doc.cleanups) {
+        if (doc.spare.size() < kMaxSpare) doc.spare.push_back(std::move(t));
+      }
       doc.cleanups.clear();
     }
   }

@@ -10,24 +10,32 @@ namespace samenplan::crdt {
 namespace {
 constexpr size_t kMaxSearchMarker = 80;
 
-void overwrite_marker(DocState& doc, SearchMarker& m, Item* p, uint64_t index) {
-  m.p->set_marker(false);
+void overwrite_marker(DocState& doc, Branch& list, SearchMarker& m, Item* p, uint64_t index) {
+  Item* old = m.p;
+  old->set_marker(false);
+  marker_unref(old);
+  // Another marker on `old` has lost its flag.
+  if (old->marker_refs > 0) list.markers_dirty = true;
   m.p = p;
   p->set_marker(true);
+  marker_ref(p);
+  if (!marker_settled(p)) list.markers_dirty = true;
   m.index = index;
   m.timestamp = doc.marker_timestamp++;
 }
 
-SearchMarker* mark_position(DocState& doc, std::vector<SearchMarker>& markers, Item* p,
-                            uint64_t index) {
+SearchMarker* mark_position(DocState& doc, Branch& list, Item* p, uint64_t index) {
+  auto& markers = *list.search_marker;
   if (markers.size() >= kMaxSearchMarker) {
     auto it = std::min_element(markers.begin(), markers.end(), [](const auto& a, const auto& b) {
       return a.timestamp < b.timestamp;
     });
-    overwrite_marker(doc, *it, p, index);
+    overwrite_marker(doc, list, *it, p, index);
     return &*it;
   }
   p->set_marker(true);
+  marker_ref(p);
+  if (!marker_settled(p)) list.markers_dirty = true;
   markers.push_back(SearchMarker{p, index, doc.marker_timestamp++});
   return &markers.back();
 }
@@ -40,11 +48,19 @@ SearchMarker* find_marker(DocState& doc, Branch* list, uint64_t index) {
   if (list->start == nullptr || index == 0 || !list->search_marker) return nullptr;
   auto& markers = *list->search_marker;
   SearchMarker* marker = nullptr;
-  for (auto& m : markers) {
-    // reduce((a, b) => |index - a.index| < |index - b.index| ? a : b)
-    if (marker == nullptr || !(abs_diff(index, marker->index) < abs_diff(index, m.index))) {
-      marker = &m;
+  if (!markers.empty()) {
+    // reduce((a, b) => |index - a.index| < |index - b.index| ? a : b): the
+    // last of the nearest markers.
+    size_t best = 0;
+    uint64_t best_diff = abs_diff(index, markers[0].index);
+    for (size_t i = 1; i < markers.size(); ++i) {
+      const uint64_t d = abs_diff(index, markers[i].index);
+      if (d <= best_diff) {
+        best_diff = d;
+        best = i;
+      }
     }
+    marker = &markers[best];
   }
   Item* p = list->start;
   uint64_t pindex = 0;
@@ -73,35 +89,58 @@ SearchMarker* find_marker(DocState& doc, Branch* list, uint64_t index) {
   if (marker != nullptr &&
       static_cast<double>(abs_diff(marker->index, pindex)) <
           static_cast<double>(parent->length) / static_cast<double>(kMaxSearchMarker)) {
-    overwrite_marker(doc, *marker, p, pindex);
+    overwrite_marker(doc, *list, *marker, p, pindex);
     return marker;
   }
-  return mark_position(doc, markers, p, pindex);
+  return mark_position(doc, *list, p, pindex);
 }
 
-void update_marker_changes(std::vector<SearchMarker>& markers, uint64_t index, int64_t len) {
+void update_marker_changes(Branch& list, uint64_t index, int64_t len) {
+  auto& markers = *list.search_marker;
+  if (len <= 0) {
+    for (SearchMarker& m : markers) {
+      if (static_cast<int64_t>(index) < static_cast<int64_t>(m.index)) {
+        m.index = static_cast<uint64_t>(
+            std::max<int64_t>(static_cast<int64_t>(index), static_cast<int64_t>(m.index) + len));
+      }
+    }
+    return;
+  }
+  const auto ulen = static_cast<uint64_t>(len);
+  if (!list.markers_dirty) {
+    // Every marker is settled: Yjs' loop below only shifts indices.
+    // index < m.index || index == m.index: max(index, m.index + len) = m.index + len.
+    for (SearchMarker& m : markers) m.index += index <= m.index ? ulen : 0;
+    return;
+  }
   for (size_t i = markers.size(); i-- > 0;) {
     SearchMarker& m = markers[i];
-    if (len > 0) {
-      Item* p = m.p;
+    Item* p = m.p;
+    // A settled marker is left as it is by Yjs' loop (it clears and sets the
+    // flag again).
+    if (!marker_settled(p)) {
+      Item* old = p;
       p->set_marker(false);
       while (p != nullptr && (p->deleted() || !p->countable())) {
         p = p->left;
         if (p != nullptr && !p->deleted() && p->countable()) m.index -= p->length;
       }
       if (p == nullptr || p->marker()) {
+        marker_unref(old);
         markers.erase(markers.begin() + static_cast<ptrdiff_t>(i));
         continue;
+      }
+      if (p != old) {
+        marker_unref(old);
+        marker_ref(p);
       }
       m.p = p;
       p->set_marker(true);
     }
-    if (static_cast<int64_t>(index) < static_cast<int64_t>(m.index) ||
-        (len > 0 && index == m.index)) {
-      m.index = static_cast<uint64_t>(
-          std::max<int64_t>(static_cast<int64_t>(index), static_cast<int64_t>(m.index) + len));
-    }
+    if (index <= m.index) m.index += ulen;
   }
+  list.markers_dirty = !std::all_of(markers.begin(), markers.end(),
+                                    [](const SearchMarker& m) { return marker_settled(m.p); });
 }
 
 namespace {
@@ -146,7 +185,7 @@ std::vector<Branch*> list_insert(TransactionState& txn, Branch* parent, uint64_t
                                  std::vector<InsertValue> values) {
   const auto count = static_cast<int64_t>(values.size());
   if (index == 0) {
-    if (parent->search_marker) update_marker_changes(*parent->search_marker, index, count);
+    if (parent->search_marker) update_marker_changes(*parent, index, count);
     return insert_after(txn, parent, nullptr, values);
   }
   const uint64_t start_index = index;
@@ -169,11 +208,12 @@ std::vector<Branch*> list_insert(TransactionState& txn, Branch* parent, uint64_t
       index -= n->length;
     }
   }
-  if (parent->search_marker) update_marker_changes(*parent->search_marker, start_index, count);
+  if (parent->search_marker) update_marker_changes(*parent, start_index, count);
   return insert_after(txn, parent, n, values);
 }
 
-std::vector<Branch*> list_push(TransactionState& txn, Branch* parent, std::vector<InsertValue> values) {
+std::vector<Branch*> list_push(TransactionState& txn, Branch* parent,
+                               std::vector<InsertValue> values) {
   Item* n = parent->start;
   if (parent->search_marker) {
     uint64_t best = 0;
@@ -215,7 +255,7 @@ void list_delete(TransactionState& txn, Branch* parent, uint64_t index, uint64_t
     n = n->right;
   }
   if (parent->search_marker) {
-    update_marker_changes(*parent->search_marker, start_index,
+    update_marker_changes(*parent, start_index,
                           -static_cast<int64_t>(start_length) + static_cast<int64_t>(length));
   }
 }
@@ -308,7 +348,8 @@ std::string xml_to_string(const Branch* type) {
       }
       std::sort(attrs.begin(), attrs.end());
       std::string node;
-      for (char c : type->name) node.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
+      for (char c : type->name)
+        node.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
       std::string out = "<" + node;
       for (const auto& [k, v] : attrs) out += " " + k + "=\"" + v + "\"";
       out += ">" + children + "</" + node + ">";

@@ -22,13 +22,28 @@ struct InsertValue {
 };
 
 SearchMarker* find_marker(DocState& doc, Branch* list, uint64_t index);
-void update_marker_changes(std::vector<SearchMarker>& markers, uint64_t index, int64_t len);
+// REQUIRES: list.search_marker is set.
+void update_marker_changes(Branch& list, uint64_t index, int64_t len);
+
+// A marker on a visible, countable item that carries the marker flag:
+// Yjs' updateMarkerChanges leaves it where it is.
+inline bool marker_settled(const Item* p) {
+  return p->is_item() && (p->info & (Item::kDeleted | Item::kCountable | Item::kMarker)) ==
+                             (Item::kCountable | Item::kMarker);
+}
+inline void marker_ref(Item* p) {
+  if (p->marker_refs < 255) ++p->marker_refs;
+}
+inline void marker_unref(Item* p) {
+  if (p->marker_refs > 0 && p->marker_refs < 255) --p->marker_refs;
+}
 
 // REQUIRES: index <= list->length. Returns the branches created for
 // type values, in order.
 std::vector<Branch*> list_insert(TransactionState& txn, Branch* list, uint64_t index,
                                  std::vector<InsertValue> values);
-std::vector<Branch*> list_push(TransactionState& txn, Branch* list, std::vector<InsertValue> values);
+std::vector<Branch*> list_push(TransactionState& txn, Branch* list,
+                               std::vector<InsertValue> values);
 // REQUIRES: index + length <= list->length.
 void list_delete(TransactionState& txn, Branch* list, uint64_t index, uint64_t length);
 

@@ -79,7 +79,8 @@ std::unique_ptr<Content> read_item_content(UpdateDecoder& dec, uint8_t info) {
       return std::make_unique<ContentDoc>(std::move(guid), std::move(opts));
     }
     default:
-      rest.fail(ErrorCode::kUnknownContentRef, "unknown content ref " + std::to_string(info & 0x1F));
+      rest.fail(ErrorCode::kUnknownContentRef,
+                "unknown content ref " + std::to_string(info & 0x1F));
       return nullptr;
   }
 }
@@ -265,7 +266,7 @@ DeleteSet apply_delete_set(TransactionState& txn, const DeleteSet& ds) {
         if (index < 0) continue;
         Item* s = structs[static_cast<size_t>(index)];
         if (!s->deleted() && s->id.clock < clock) {
-          structs.insert(structs.begin() + index + 1, split_item(txn, s, clock - s->id.clock));
+          structs.insert(static_cast<size_t>(index) + 1, split_item(txn, s, clock - s->id.clock));
           ++index;
         }
         auto idx = static_cast<size_t>(index);
@@ -274,8 +275,7 @@ DeleteSet apply_delete_set(TransactionState& txn, const DeleteSet& ds) {
           if (s->id.clock < clock_end) {
             if (!s->deleted()) {
               if (clock_end < s->id.clock + s->length) {
-                structs.insert(structs.begin() + static_cast<ptrdiff_t>(idx),
-                               split_item(txn, s, clock_end - s->id.clock));
+                structs.insert(idx, split_item(txn, s, clock_end - s->id.clock));
               }
               item_delete(txn, s);
             }
@@ -307,7 +307,8 @@ Item* read_struct(UpdateDecoder& dec, uint64_t client, uint64_t clock) {
       rest.fail(ErrorCode::kBadLength, "empty GC/skip struct");
       return nullptr;
     }
-    return ref == 0 ? Item::make_gc(ID{client, clock}, len) : Item::make_skip(ID{client, clock}, len);
+    return ref == 0 ? Item::make_gc(ID{client, clock}, len)
+                    : Item::make_skip(ID{client, clock}, len);
   }
   auto item = std::make_unique<Item>();
   item->id = ID{client, clock};
@@ -357,6 +358,15 @@ void write_clients_structs(UpdateEncoder& enc, const StructStore& store, const S
     if (structs.empty()) continue;
     if (sv.find(client) == sv.end()) sm.emplace_back(client, 0);
   }
+  write_structs_from(enc, store, sm);
+}
+
+void write_structs_from(UpdateEncoder& enc, const StructStore& store,
+                        std::vector<std::pair<uint64_t, uint64_t>>& starts) {
+  auto& sm = starts;
+  sm.erase(std::remove_if(sm.begin(), sm.end(),
+                          [&](const auto& s) { return store.get_state(s.first) <= s.second; }),
+           sm.end());
   std::sort(sm.begin(), sm.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   enc.rest().write_var_uint(sm.size());
   for (const auto& [client, start_clock] : sm) {
@@ -391,7 +401,8 @@ Status apply_update_v1(TransactionState& txn, std::span<const uint8_t> update) {
     if (rest) {
       for (const auto& [client, clock] : rest->missing) {
         auto it = doc.pending_missing.find(client);
-        if (it == doc.pending_missing.end() || it->second > clock) doc.pending_missing[client] = clock;
+        if (it == doc.pending_missing.end() || it->second > clock)
+          doc.pending_missing[client] = clock;
       }
       doc.pending_update_list.push_back(std::move(rest->update));
     }
@@ -417,7 +428,6 @@ Status apply_update_v1(TransactionState& txn, std::span<const uint8_t> update) {
   return Status();
 }
 
-
 std::vector<uint8_t> encode_state_as_update_v1(const DocState& doc, const StateMap& sv) {
   UpdateEncoderV1 enc;
   write_clients_structs(enc, doc.store, sv);
@@ -429,7 +439,8 @@ std::vector<uint8_t> encode_state_as_update_v1(const DocState& doc, const StateM
   parts.push_back(std::move(state));
   if (!doc.pending_delete_set.empty()) parts.push_back(delete_set_update(doc.pending_delete_set));
   if (!doc.pending_update_list.empty()) {
-    std::vector<std::span<const uint8_t>> pending(doc.pending_update_list.begin(), doc.pending_update_list.end());
+    std::vector<std::span<const uint8_t>> pending(doc.pending_update_list.begin(),
+                                                  doc.pending_update_list.end());
     auto merged = merge_updates_internal(pending);
     if (merged.ok()) {
       auto diff = diff_update_internal(merged.value(), sv);
@@ -456,7 +467,8 @@ Result<StateMap> decode_state_vector_internal(std::span<const uint8_t> bytes) {
 
 std::vector<uint8_t> encode_state_vector_internal(const StateMap& sv) {
   std::vector<std::pair<uint64_t, uint64_t>> entries(sv.begin(), sv.end());
-  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
   Encoder enc;
   enc.write_var_uint(entries.size());
   for (const auto& [client, clock] : entries) {

@@ -10,14 +10,20 @@ namespace samenplan::crdt {
 
 // Writes the structs the store has beyond `sv` (Yjs writeClientsStructs).
 void write_clients_structs(UpdateEncoder& enc, const StructStore& store, const StateMap& sv);
+// The structs of each (client, clock) in `starts` from that clock on (clients
+// whose state is not beyond it are dropped); sorts `starts`.
+void write_structs_from(UpdateEncoder& enc, const StructStore& store,
+                        std::vector<std::pair<uint64_t, uint64_t>>& starts);
 
 // Reads one struct (GC, Skip or Item) of `client` at `clock`, checked so that
 // integrating it is safe. Null on error (the decoder's status says why).
 Item* read_struct(UpdateDecoder& dec, uint64_t client, uint64_t clock);
 
 // Update-level operations that need no document (Yjs updates.js).
-Result<std::vector<uint8_t>> merge_updates_internal(const std::vector<std::span<const uint8_t>>& updates);
-Result<std::vector<uint8_t>> diff_update_internal(std::span<const uint8_t> update, const StateMap& sv);
+Result<std::vector<uint8_t>> merge_updates_internal(
+    const std::vector<std::span<const uint8_t>>& updates);
+Result<std::vector<uint8_t>> diff_update_internal(std::span<const uint8_t> update,
+                                                  const StateMap& sv);
 std::vector<uint8_t> delete_set_update(const DeleteSet& ds);
 
 // Decodes and applies a v1 update inside `txn`. The whole update is decoded

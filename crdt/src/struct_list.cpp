@@ -1,0 +1,128 @@
+#include "struct_list.h"
+
+#include <algorithm>
+
+#include "block.h"
+
+namespace samenplan::crdt {
+
+size_t StructList::locate_slow(size_t i) const {
+  // The last chunk whose start is <= i.
+  auto it = std::upper_bound(starts_.begin(), starts_.end(), i);
+  return static_cast<size_t>(it - starts_.begin()) - 1;
+}
+
+size_t StructList::locate_insert(size_t pos) const {
+  if (pos >= size_) return chunks_.size() - 1;
+  return locate(pos);
+}
+
+void StructList::renumber(size_t from_chunk) {
+  size_t start = from_chunk == 0 ? 0 : starts_[from_chunk - 1] + chunks_[from_chunk - 1].size();
+  for (size_t c = from_chunk; c < chunks_.size(); ++c) {
+    starts_[c] = start;
+    start += chunks_[c].size();
+  }
+}
+
+void StructList::push_back(Item* s) {
+  if (chunks_.empty() || chunks_.back().size() >= kMaxChunk) {
+    chunks_.emplace_back();
+    chunks_.back().reserve(kMaxChunk);
+    starts_.push_back(size_);
+  }
+  chunks_.back().push_back(s);
+  ++size_;
+}
+
+void StructList::insert(size_t pos, Item* s) {
+  if (pos >= size_) {
+    push_back(s);
+    return;
+  }
+  size_t c = locate_insert(pos);
+  auto& chunk = chunks_[c];
+  chunk.insert(chunk.begin() + static_cast<ptrdiff_t>(pos - starts_[c]), s);
+  ++size_;
+  if (chunk.size() > kMaxChunk) {
+    // Split in halves.
+    const size_t half = chunk.size() / 2;
+    std::vector<Item*> right;
+    right.reserve(kMaxChunk);
+    right.assign(chunk.begin() + static_cast<ptrdiff_t>(half), chunk.end());
+    chunk.resize(half);
+    chunks_.insert(chunks_.begin() + static_cast<ptrdiff_t>(c + 1), std::move(right));
+    starts_.insert(starts_.begin() + static_cast<ptrdiff_t>(c + 1), 0);
+  }
+  for (size_t k = c + 1; k < chunks_.size(); ++k)
+    starts_[k] = starts_[k - 1] + chunks_[k - 1].size();
+}
+
+void StructList::erase(size_t first, size_t last) {
+  if (first >= last) return;
+  size_t c = locate(first);
+  size_t remaining = last - first;
+  size_t offset = first - starts_[c];
+  const size_t first_chunk = c;
+  while (remaining > 0) {
+    auto& chunk = chunks_[c];
+    const size_t n = std::min(remaining, chunk.size() - offset);
+    chunk.erase(chunk.begin() + static_cast<ptrdiff_t>(offset),
+                chunk.begin() + static_cast<ptrdiff_t>(offset + n));
+    remaining -= n;
+    size_ -= n;
+    if (chunk.empty()) {
+      chunks_.erase(chunks_.begin() + static_cast<ptrdiff_t>(c));
+      starts_.erase(starts_.begin() + static_cast<ptrdiff_t>(c));
+    } else {
+      ++c;
+    }
+    offset = 0;
+  }
+  if (first_chunk < chunks_.size()) renumber(first_chunk);
+  hint_ = 0;
+}
+
+void StructList::clear() {
+  chunks_.clear();
+  starts_.clear();
+  size_ = 0;
+  hint_ = 0;
+}
+
+ptrdiff_t StructList::find_index(uint64_t clock) const {
+  if (size_ == 0) return -1;
+  const Item* last = back();
+  if (last->id.clock == clock) return static_cast<ptrdiff_t>(size_ - 1);
+  if (clock >= last->id.clock + last->length) return -1;
+  if (clock >= last->id.clock) return static_cast<ptrdiff_t>(size_ - 1);
+  // The last chunk whose first block starts at or before `clock`: the one
+  // of the previous lookup, often, else by binary search.
+  size_t lo = 0;
+  size_t hi = chunks_.size();
+  const size_t h = hint_;
+  if (h < hi && chunks_[h].front()->id.clock <= clock &&
+      (h + 1 == hi || chunks_[h + 1].front()->id.clock > clock)) {
+    lo = h;
+    hi = h + 1;
+  }
+  while (hi - lo > 1) {
+    const size_t mid = (lo + hi) / 2;
+    if (chunks_[mid].front()->id.clock <= clock) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  const auto& chunk = chunks_[lo];
+  if (chunk.front()->id.clock > clock) return -1;
+  // The last block of the chunk starting at or before `clock`.
+  auto it = std::upper_bound(chunk.begin(), chunk.end(), clock,
+                             [](uint64_t c, const Item* s) { return c < s->id.clock; });
+  const Item* s = *(it - 1);
+  if (clock >= s->id.clock + s->length) return -1;
+  hint_ = lo;
+  return static_cast<ptrdiff_t>(starts_[lo] + static_cast<size_t>(it - chunk.begin()) - 1);
+}
+
+}  // namespace samenplan::crdt

@@ -1,0 +1,95 @@
+#include "struct_list.h"
+
+#include <catch2/catch.hpp>
+#include <memory>
+#include <random>
+#include <vector>
+
+#include "block.h"
+
+using namespace samenplan::crdt;
+
+namespace {
+
+// Blocks of length 1..3 numbered by clock; the list and a std::vector model
+// receive the same operations.
+struct Fixture {
+  std::vector<std::unique_ptr<Item>> owned;
+  Item* make(uint64_t clock, uint64_t len) {
+    owned.push_back(std::make_unique<Item>());
+    owned.back()->id = ID{1, clock};
+    owned.back()->length = len;
+    return owned.back().get();
+  }
+};
+
+void check_same(const StructList& list, const std::vector<Item*>& model) {
+  REQUIRE(list.size() == model.size());
+  for (size_t i = 0; i < model.size(); ++i) REQUIRE(list[i] == model[i]);
+  size_t i = 0;
+  for (Item* s : list) REQUIRE(s == model[i++]);
+  REQUIRE(i == model.size());
+}
+
+}  // namespace
+
+TEST_CASE("StructList behaves like a vector under random inserts and erases", "[struct_list]") {
+  Fixture f;
+  StructList list;
+  std::vector<Item*> model;
+  std::mt19937 rng(7);
+  for (int step = 0; step < 20000; ++step) {
+    const unsigned op = rng() % 10;
+    if (op < 4 || model.empty()) {
+      Item* s = f.make(static_cast<uint64_t>(step), 1);
+      list.push_back(s);
+      model.push_back(s);
+    } else if (op < 7) {
+      const size_t pos = rng() % (model.size() + 1);
+      Item* s = f.make(static_cast<uint64_t>(step), 1);
+      list.insert(pos, s);
+      model.insert(model.begin() + static_cast<ptrdiff_t>(pos), s);
+    } else {
+      const size_t first = rng() % model.size();
+      const size_t last = std::min(model.size(), first + 1 + rng() % (op == 9 ? 600 : 3));
+      list.erase(first, last);
+      model.erase(model.begin() + static_cast<ptrdiff_t>(first),
+                  model.begin() + static_cast<ptrdiff_t>(last));
+    }
+    if (step % 997 == 0) check_same(list, model);
+    if (!model.empty()) {
+      const size_t i = rng() % model.size();
+      REQUIRE(list[i] == model[i]);
+      REQUIRE(list.front() == model.front());
+      REQUIRE(list.back() == model.back());
+    }
+  }
+  check_same(list, model);
+  list.clear();
+  CHECK(list.empty());
+  CHECK(list.begin() == list.end());
+}
+
+TEST_CASE("StructList::find_index finds the block holding a clock", "[struct_list]") {
+  Fixture f;
+  StructList list;
+  CHECK(list.find_index(0) == -1);
+  std::vector<uint64_t> starts;
+  uint64_t clock = 0;
+  for (int i = 0; i < 2000; ++i) {
+    const uint64_t len = 1 + static_cast<uint64_t>(i % 3);
+    starts.push_back(clock);
+    list.push_back(f.make(clock, len));
+    clock += len;
+  }
+  for (uint64_t c = 0; c < clock; ++c) {
+    const ptrdiff_t i = list.find_index(c);
+    REQUIRE(i >= 0);
+    const Item* s = list[static_cast<size_t>(i)];
+    REQUIRE(s->id.clock <= c);
+    REQUIRE(c < s->id.clock + s->length);
+  }
+  CHECK(list.find_index(clock) == -1);
+  CHECK(list.find_index(clock + 100) == -1);
+  CHECK(list.find_index(starts[1500]) == 1500);
+}
