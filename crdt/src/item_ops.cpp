@@ -13,7 +13,8 @@ void add_changed_type(TransactionState& txn, Branch* type, const std::string* pa
     if (type->changed_serial != txn.serial) {
       type->changed_serial = txn.serial;
       type->changed_slot = txn.changed.size();
-      txn.changed.push_back(ChangedEntry{type});
+      txn.changed.emplace_back();
+      txn.changed.back().type = type;
     }
     ChangedEntry& e = txn.changed[type->changed_slot];
     if (parent_sub != nullptr) {
