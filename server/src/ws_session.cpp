@@ -1,5 +1,7 @@
 #include "ws_session.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -16,13 +18,31 @@ namespace websocket = beast::websocket;
 
 namespace {
 std::atomic<std::uint64_t> g_next_session_id{1};
+
+// The same connection as a socket on `strand`. When the move fails (it
+// should not) the socket stays closed and the handshake fails with a log line.
+tcp::socket rehome(beast::tcp_stream& stream,
+                   const net::strand<net::io_context::executor_type>& strand) {
+  tcp::socket old = stream.release_socket();
+  tcp::socket moved(strand);
+  beast::error_code ec;
+  const auto protocol = old.local_endpoint(ec).protocol();
+  if (ec) return moved;
+  auto fd = old.release(ec);
+  if (ec) return moved;
+  moved.assign(protocol, fd, ec);
+  if (ec) ::close(fd);
+  return moved;
 }
+}  // namespace
 
 ws_session::ws_session(beast::tcp_stream&& stream, std::shared_ptr<room_registry> rooms,
                        std::string doc_id, peer_identity identity, ws_limits limits)
-    : ws_(std::move(stream)),
-      rooms_(std::move(rooms)),
+    : rooms_(std::move(rooms)),
       doc_id_(std::move(doc_id)),
+      room_(rooms_->acquire(doc_id_)),
+      strand_(room_->executor()),
+      ws_(rehome(stream, strand_)),
       identity_(std::move(identity)),
       limits_(limits),
       id_(g_next_session_id.fetch_add(1)) {}
@@ -34,11 +54,9 @@ ws_session::~ws_session() {
 void ws_session::run(http::request<http::string_body> req) {
   // The WebSocket layer has its own timeouts: idle connections are pinged,
   // and closed when the pong does not come back.
-  beast::get_lowest_layer(ws_).expires_never();
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-    res.set(http::field::server, "samenplan");
-  }));
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(http::field::server, "samenplan"); }));
   ws_.read_message_max(limits_.max_message_bytes);
   ws_.binary(true);
   ws_.async_accept(req, beast::bind_front_handler(&ws_session::on_accept, shared_from_this()));
@@ -47,12 +65,12 @@ void ws_session::run(http::request<http::string_body> req) {
 void ws_session::on_accept(beast::error_code ec) {
   if (ec) {
     log_line("ws " + doc_id_ + ": accept: " + ec.message());
+    leave_room();
     return;
   }
   accepted_ = true;
   global_metrics().connections++;
   global_metrics().connections_total++;
-  room_ = rooms_->acquire(doc_id_);
   room_->join(shared_from_this());
   do_read();
 }
@@ -83,19 +101,23 @@ void ws_session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
 }
 
 void ws_session::send(shared_bytes message) {
-  net::post(ws_.get_executor(), [self = shared_from_this(), message = std::move(message)]() mutable {
-    if (self->closing_) return;
-    self->queued_bytes_ += message->size();
-    if (self->queued_bytes_ > self->limits_.max_queued_bytes) {
-      log_line("ws " + self->doc_id_ + " #" + std::to_string(self->id_) +
-               ": send queue over " + std::to_string(self->limits_.max_queued_bytes) +
-               " bytes (slow reader); closing with 1013");
-      self->do_close(close_code::kTryAgainLater, "too slow");
-      return;
-    }
-    self->queue_.push_back(std::move(message));
-    if (!self->writing_) self->do_write();
+  if (strand_.running_in_this_thread()) return enqueue(std::move(message));
+  net::post(strand_, [self = shared_from_this(), message = std::move(message)]() mutable {
+    self->enqueue(std::move(message));
   });
+}
+
+void ws_session::enqueue(shared_bytes message) {
+  if (closing_) return;
+  queued_bytes_ += message->size();
+  if (queued_bytes_ > limits_.max_queued_bytes) {
+    log_line("ws " + doc_id_ + " #" + std::to_string(id_) + ": send queue over " +
+             std::to_string(limits_.max_queued_bytes) + " bytes (slow reader); closing with 1013");
+    do_close(close_code::kTryAgainLater, "too slow");
+    return;
+  }
+  queue_.push_back(std::move(message));
+  if (!writing_) do_write();
 }
 
 void ws_session::do_write() {
@@ -123,7 +145,7 @@ void ws_session::on_write(beast::error_code ec, std::size_t /*bytes*/) {
 }
 
 void ws_session::close(std::uint16_t code, std::string reason) {
-  net::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)]() mutable {
+  net::post(strand_, [self = shared_from_this(), code, reason = std::move(reason)]() mutable {
     self->do_close(code, std::move(reason));
   });
 }
