@@ -81,22 +81,24 @@ void room::join(std::shared_ptr<peer> p) {
 
 void room::receive(std::shared_ptr<peer> p, std::vector<std::uint8_t> frame) {
   global_metrics().bytes_in += frame.size();
-  net::post(strand_,
-            [self = shared_from_this(), p = std::move(p), frame = std::move(frame)]() mutable {
-              self->when_loaded([self, p, frame = std::move(frame)] {
-                if (self->failed_ || self->peers_.count(p->id()) == 0) return;
-                room_output out = self->logic_.on_message(p->id(), frame);
-                if (out.close_code) {
-                  global_metrics().protocol_errors++;
-                  log_line("ws " + self->doc_id() + " #" + std::to_string(p->id()) + " (" +
-                           p->identity().name + "): " + out.close_reason + "; closing with " +
-                           std::to_string(*out.close_code));
-                  p->close(*out.close_code, out.close_reason.substr(0, 120));
-                  return;
-                }
-                self->carry_out(out, p->id(), p->identity(), nullptr);
-              });
-            });
+  // Sessions call this on the room's strand (they share it): then it runs
+  // at once. The frame is handled before the session reads the next one.
+  net::dispatch(strand_,
+                [self = shared_from_this(), p = std::move(p), frame = std::move(frame)]() mutable {
+                  self->when_loaded([self, p, frame = std::move(frame)] {
+                    if (self->failed_ || self->peers_.count(p->id()) == 0) return;
+                    room_output out = self->logic_.on_message(p->id(), frame);
+                    if (out.close_code) {
+                      global_metrics().protocol_errors++;
+                      log_line("ws " + self->doc_id() + " #" + std::to_string(p->id()) + " (" +
+                               p->identity().name + "): " + out.close_reason + "; closing with " +
+                               std::to_string(*out.close_code));
+                      p->close(*out.close_code, out.close_reason.substr(0, 120));
+                      return;
+                    }
+                    self->carry_out(out, p->id(), p->identity(), nullptr);
+                  });
+                });
 }
 
 void room::leave(std::shared_ptr<peer> p) {
@@ -204,6 +206,9 @@ void room::on_persisted(uint64_t barrier, Result<std::vector<uint64_t>> seqs,
   }
   if (!seqs->empty()) last_seq_ = seqs->back();
   release_held();
+  // Nothing else in flight and no broadcast just happened: send now rather
+  // than one strand round later.
+  if (issued_ == completed_ && std::chrono::steady_clock::now() >= next_flush_at_) flush_batch();
   if (done) done(Status());
   maybe_checkpoint(false);
 }

@@ -76,7 +76,13 @@ void ws_session::on_accept(beast::error_code ec) {
 }
 
 void ws_session::do_read() {
-  ws_.async_read(buffer_, beast::bind_front_handler(&ws_session::on_read, shared_from_this()));
+  // A message is read piece by piece: the first read of a message asks for
+  // at most kFirstRead bytes, so an idle connection's pending read holds a
+  // small buffer (async_read would prepare 1.5 KB up front); later pieces
+  // grow with the message (read_message_max still caps the whole).
+  constexpr std::size_t kFirstRead = 128;
+  ws_.async_read_some(buffer_, std::max(kFirstRead, buffer_.size()),
+                      beast::bind_front_handler(&ws_session::on_read, shared_from_this()));
 }
 
 void ws_session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
@@ -92,10 +98,13 @@ void ws_session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
     leave_room();
     return;
   }
+  if (!ws_.is_message_done()) return do_read();
   const auto data = buffer_.cdata();
   const auto* p = static_cast<const std::uint8_t*>(data.data());
   std::vector<std::uint8_t> message(p, p + data.size());
-  buffer_.consume(buffer_.size());
+  // Idle connections keep no read buffer.
+  buffer_.clear();
+  buffer_.shrink_to_fit();
   if (room_) room_->receive(shared_from_this(), std::move(message));
   if (!closing_) do_read();
 }
@@ -120,10 +129,26 @@ void ws_session::enqueue(shared_bytes message) {
   if (!writing_) do_write();
 }
 
+void ws_session::clear_queue() {
+  // Frees the storage too: an idle session holds none.
+  std::vector<shared_bytes>().swap(queue_);
+  queue_head_ = 0;
+}
+
 void ws_session::do_write() {
   writing_ = true;
-  inflight_ = std::move(queue_.front());
-  queue_.pop_front();
+  inflight_ = std::move(queue_[queue_head_++]);
+  if (queue_head_ == queue_.size()) {
+    if (queue_.capacity() > kKeptQueueSlots) {
+      clear_queue();
+    } else {
+      queue_.clear();
+      queue_head_ = 0;
+    }
+  } else if (queue_head_ >= kKeptQueueSlots && 2 * queue_head_ >= queue_.size()) {
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(queue_head_));
+    queue_head_ = 0;
+  }
   ws_.async_write(net::buffer(inflight_->data(), inflight_->size()),
                   beast::bind_front_handler(&ws_session::on_write, shared_from_this()));
 }
@@ -136,12 +161,12 @@ void ws_session::on_write(beast::error_code ec, std::size_t /*bytes*/) {
     if (ec != net::error::operation_aborted && ec != websocket::error::closed) {
       log_line("ws " + doc_id_ + " #" + std::to_string(id_) + ": write: " + ec.message());
     }
-    queue_.clear();
+    clear_queue();
     queued_bytes_ = 0;
     return;
   }
   if (closing_) return start_close();
-  if (!queue_.empty()) do_write();
+  if (queue_head_ < queue_.size()) do_write();
 }
 
 void ws_session::close(std::uint16_t code, std::string reason) {
@@ -153,8 +178,9 @@ void ws_session::close(std::uint16_t code, std::string reason) {
 void ws_session::do_close(std::uint16_t code, std::string reason) {
   if (closing_) return;
   closing_ = true;
-  close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
-  queue_.clear();
+  close_code_ = code;
+  close_text_ = std::move(reason);
+  clear_queue();
   leave_room();
   // Beast allows one write-like operation at a time: a close waits for the
   // write in flight.
@@ -164,7 +190,9 @@ void ws_session::do_close(std::uint16_t code, std::string reason) {
 void ws_session::start_close() {
   if (close_started_) return;
   close_started_ = true;
-  ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) {});
+  // Beast serializes the close frame at once: the reason need not outlive this call.
+  const websocket::close_reason why(static_cast<websocket::close_code>(close_code_), close_text_);
+  ws_.async_close(why, [self = shared_from_this()](beast::error_code) {});
 }
 
 void ws_session::leave_room() {

@@ -14,7 +14,6 @@
 #include <boost/beast/websocket.hpp>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,6 +52,7 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public peer 
   void on_read(beast::error_code ec, std::size_t bytes);
   void enqueue(shared_bytes message);
   void do_write();
+  void clear_queue();
   void on_write(beast::error_code ec, std::size_t bytes);
   void do_close(std::uint16_t code, std::string reason);
   void start_close();
@@ -69,9 +69,14 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public peer 
   peer_identity identity_;
   ws_limits limits_;
   std::uint64_t id_;
-  std::deque<shared_bytes> queue_;
+  // Not written yet: queue_[queue_head_..]. A vector, not a deque: an empty
+  // std::deque allocates ~600 bytes, on every idle connection.
+  static constexpr std::size_t kKeptQueueSlots = 16;
+  std::vector<shared_bytes> queue_;
+  std::size_t queue_head_ = 0;
   shared_bytes inflight_;  // kept alive until its write completes
-  beast::websocket::close_reason close_reason_;
+  std::uint16_t close_code_ = 0;
+  std::string close_text_;
   bool close_started_ = false;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
