@@ -34,6 +34,14 @@ tcp::socket rehome(beast::tcp_stream& stream,
   if (ec) ::close(fd);
   return moved;
 }
+// The peer went away (closed, reset, or its socket is gone): expected at any
+// time, e.g. when many clients disconnect at once; not worth a log line each.
+bool is_disconnect(const beast::error_code& ec) {
+  return ec == websocket::error::closed || ec == net::error::operation_aborted ||
+         ec == net::error::eof || ec == net::error::connection_reset ||
+         ec == net::error::broken_pipe || ec == net::error::not_connected ||
+         ec == net::error::connection_aborted || ec == net::error::shut_down;
+}
 }  // namespace
 
 ws_session::ws_session(beast::tcp_stream&& stream, std::shared_ptr<room_registry> rooms,
@@ -91,8 +99,7 @@ void ws_session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
       log_line("ws " + doc_id_ + " #" + std::to_string(id_) + ": message larger than " +
                std::to_string(limits_.max_message_bytes) + " bytes; closing with 1009");
       do_close(close_code::kTooBig, "message too big");
-    } else if (ec != websocket::error::closed && ec != net::error::operation_aborted &&
-               ec != net::error::eof && ec != net::error::connection_reset) {
+    } else if (!is_disconnect(ec)) {
       log_line("ws " + doc_id_ + " #" + std::to_string(id_) + ": read: " + ec.message());
     }
     leave_room();
@@ -158,7 +165,7 @@ void ws_session::on_write(beast::error_code ec, std::size_t /*bytes*/) {
   if (inflight_) queued_bytes_ -= std::min(queued_bytes_, inflight_->size());
   inflight_.reset();
   if (ec) {
-    if (ec != net::error::operation_aborted && ec != websocket::error::closed) {
+    if (!is_disconnect(ec)) {
       log_line("ws " + doc_id_ + " #" + std::to_string(id_) + ": write: " + ec.message());
     }
     clear_queue();
