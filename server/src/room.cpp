@@ -266,10 +266,12 @@ void room::flush_batch() {
       }
     }
   }
-  // The sessions share this strand, so `took` includes their writes.
+  // The sessions share this strand, so this includes their writes (not the
+  // write completions, nor what the receivers spend reading: hence twice).
   const auto end = std::chrono::steady_clock::now();
   constexpr auto kMaxPause = std::chrono::milliseconds(50);
-  next_flush_at_ = end + std::min<std::chrono::steady_clock::duration>(end - start, kMaxPause);
+  next_flush_at_ =
+      end + std::min<std::chrono::steady_clock::duration>(2 * (end - start), kMaxPause);
 }
 
 void room::fail(const std::string& why) {

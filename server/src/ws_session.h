@@ -64,7 +64,9 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public peer 
   std::string doc_id_;
   std::shared_ptr<room> room_;  // acquired by the constructor
   strand_type strand_;          // the room's
-  beast::websocket::stream<tcp::socket> ws_;
+  // No permessage-deflate (the server never negotiates it): `false` leaves
+  // its state out of every connection.
+  beast::websocket::stream<tcp::socket, false> ws_;
   beast::flat_buffer buffer_;
   peer_identity identity_;
   ws_limits limits_;
