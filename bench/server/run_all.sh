@@ -34,7 +34,7 @@ run() { # scenario server args...
 }
 
 [ -n "${PRELOAD:-}" ] && EXTRA="--preload $PRELOAD" || EXTRA=""
-for s in $SERVERS; do run fanout "$s" --readers 1000 --rates 5,20,50,100,200,500,1000 --duration 5 --drain 3 $EXTRA; done
+for s in $SERVERS; do run fanout "$s" --readers 1000 --rates 5,20,50,100,200,500,1000,2000 --duration 5 --drain 3 $EXTRA; done
 for s in $SERVERS; do run load "$s" --clients 1000 --docs 100 --rates 1,2,5,10 --duration 5 --drain 3 $EXTRA; done
 for s in $SERVERS; do run idle "$s" --conns 10000 --docs 100 --hold 5; done
 
