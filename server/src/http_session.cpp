@@ -20,8 +20,9 @@ constexpr auto kWriteTimeout = std::chrono::seconds(30);
 constexpr std::string_view kServerName = "samenplan";
 constexpr uint64_t kMaxDocsPage = 500;
 
-http::response<http::string_body> text_response(http::status status, unsigned version, std::string body,
-                                                std::string_view type = "text/plain; charset=utf-8") {
+http::response<http::string_body> text_response(
+    http::status status, unsigned version, std::string body,
+    std::string_view type = "text/plain; charset=utf-8") {
   http::response<http::string_body> res{status, version};
   res.set(http::field::server, kServerName);
   res.set(http::field::content_type, type);
@@ -30,7 +31,8 @@ http::response<http::string_body> text_response(http::status status, unsigned ve
   return res;
 }
 
-http::response<http::string_body> json_response(http::status status, unsigned version, std::string body) {
+http::response<http::string_body> json_response(http::status status, unsigned version,
+                                                std::string body) {
   auto res = text_response(status, version, std::move(body), "application/json");
   res.set(http::field::cache_control, "no-store");
   return res;
@@ -40,8 +42,8 @@ http::response<http::string_body> json_response(http::status status, unsigned ve
 bool safe_static_path(std::string_view path) {
   if (path.find("..") != std::string_view::npos) return false;
   for (char c : path) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                    c == '_' || c == '-' || c == '/';
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-' || c == '/';
     if (!ok) return false;
   }
   return true;
@@ -72,11 +74,13 @@ http::response<http::string_body> make_response(const http::request<http::string
       res.set(http::field::allow, route.allow);
       break;
     case route_kind::bad_request:
-      res = json_response(http::status::bad_request, req.version(),
-                          json_error("bad_doc_id", "document ids are 1-128 characters of [A-Za-z0-9._-]"));
+      res = json_response(
+          http::status::bad_request, req.version(),
+          json_error("bad_doc_id", "document ids are 1-128 characters of [A-Za-z0-9._-]"));
       break;
     case route_kind::websocket:
-      res = text_response(http::status::upgrade_required, req.version(), "WebSocket upgrade required\n");
+      res = text_response(http::status::upgrade_required, req.version(),
+                          "WebSocket upgrade required\n");
       res.set(http::field::upgrade, "websocket");
       break;
     default:
@@ -92,7 +96,8 @@ http_session::http_session(tcp::socket&& socket, std::shared_ptr<server_context>
     : stream_(std::move(socket)), ctx_(std::move(ctx)) {}
 
 void http_session::run() {
-  net::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+  net::dispatch(stream_.get_executor(),
+                beast::bind_front_handler(&http_session::do_read, shared_from_this()));
 }
 
 void http_session::do_read() {
@@ -112,14 +117,16 @@ bool http_session::read_failed(beast::error_code ec) {
   }
   if (ec == http::error::header_limit) {
     log_error("read", ec);
-    auto res = text_response(http::status::request_header_fields_too_large, 11, "request header too large\n");
+    auto res = text_response(http::status::request_header_fields_too_large, 11,
+                             "request header too large\n");
     res.keep_alive(false);
     send(std::move(res));
     return true;
   }
   if (ec == http::error::body_limit) {
     log_error("read", ec);
-    auto res = json_response(http::status::payload_too_large, 11, json_error("too_large", "request body too large"));
+    auto res = json_response(http::status::payload_too_large, 11,
+                             json_error("too_large", "request body too large"));
     res.keep_alive(false);
     send(std::move(res));
     return true;
@@ -137,7 +144,8 @@ void http_session::on_header(beast::error_code ec, std::size_t /*bytes*/) {
   const auto& req = parser_->get();
   const route_match route = match_route(req.method_string(), req.target());
   if (route.kind == route_kind::api_doc_updates) parser_->body_limit(ctx_->max_update_bytes);
-  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&http_session::on_read, shared_from_this()));
 }
 
 void http_session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
@@ -152,15 +160,17 @@ void http_session::handle_request() {
     case route_kind::websocket:
       if (beast::websocket::is_upgrade(req)) {
         stream_.expires_never();
-        auto session = std::make_shared<ws_session>(std::move(stream_), ctx_->rooms, route.doc_id,
-                                                    identity_from_target(req.target()), ctx_->limits);
+        auto session =
+            std::make_shared<ws_session>(std::move(stream_), ctx_->rooms, route.doc_id,
+                                         identity_from_target(req.target()), ctx_->limits);
         session->run(parser_->release());
         return;
       }
       return send(make_response(req));
     case route_kind::metrics: {
-      auto res = text_response(http::status::ok, req.version(), metrics_text(ctx_->worker->snapshot_stats()),
-                               "text/plain; version=0.0.4");
+      auto res =
+          text_response(http::status::ok, req.version(),
+                        metrics_text(ctx_->worker->snapshot_stats()), "text/plain; version=0.0.4");
       if (req.method() == http::verb::head) res.body().clear();
       res.keep_alive(req.keep_alive());
       return send(std::move(res));
@@ -192,8 +202,9 @@ void http_session::serve_docs() {
     if (auto o = query_param(req.target(), "offset")) offset = std::stoull(*o);
     if (auto l = query_param(req.target(), "limit")) limit = std::stoull(*l);
   } catch (...) {
-    return send(json_response(http::status::bad_request, req.version(),
-                              json_error("bad_query", "offset and limit must be non-negative integers")));
+    return send(
+        json_response(http::status::bad_request, req.version(),
+                      json_error("bad_query", "offset and limit must be non-negative integers")));
   }
   limit = std::min(limit, kMaxDocsPage);
   auto docs = ctx_->store->list_docs(offset, limit, DocOrder::kRecentlyUpdated);
@@ -220,7 +231,8 @@ void http_session::serve_doc_state(const std::string& doc_id) {
   }
   auto meta = ctx_->store->doc_meta(doc_id);
   if (meta.ok() && !meta->has_value() && !ctx_->rooms->is_open(doc_id)) {
-    return send(json_response(http::status::not_found, req.version(), json_error("not_found", "no such document")));
+    return send(json_response(http::status::not_found, req.version(),
+                              json_error("not_found", "no such document")));
   }
   auto r = ctx_->rooms->acquire(doc_id);
   const unsigned version = req.version();
@@ -231,7 +243,8 @@ void http_session::serve_doc_state(const std::string& doc_id) {
     r->release();
     http::response<http::string_body> res;
     if (!state.ok()) {
-      res = json_response(http::status::bad_request, version, json_error("bad_state_vector", state.status().to_string()));
+      res = json_response(http::status::bad_request, version,
+                          json_error("bad_state_vector", state.status().to_string()));
     } else {
       res = text_response(http::status::ok, version, std::string(state->begin(), state->end()),
                           "application/octet-stream");
@@ -239,7 +252,8 @@ void http_session::serve_doc_state(const std::string& doc_id) {
     }
     if (head) res.body().clear();
     res.keep_alive(keep_alive);
-    net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
+    net::post(self->stream_.get_executor(),
+              [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
   });
 }
 
@@ -251,23 +265,28 @@ void http_session::serve_doc_update(const std::string& doc_id) {
   const unsigned version = req.version();
   const bool keep_alive = req.keep_alive();
   auto r = ctx_->rooms->acquire(doc_id);
-  r->http_update(std::move(body), std::move(who), [self = shared_from_this(), r, version, keep_alive, doc_id](Status s) {
-    r->release();
-    http::response<http::string_body> res;
-    if (s.ok()) {
-      res = json_response(http::status::ok, version, R"({"ok":true})");
-    } else if (s.code() == Errc::kSchemaViolation) {
-      log_line("http POST updates " + doc_id + ": rejected: " + s.message());
-      res = json_response(http::status::unprocessable_entity, version, s.message());
-    } else if (s.code() == Errc::kInvalidArgument) {
-      log_line("http POST updates " + doc_id + ": " + s.message());
-      res = json_response(http::status::bad_request, version, json_error("malformed_update", s.message()));
-    } else {
-      res = json_response(http::status::service_unavailable, version, json_error("store", s.to_string()));
-    }
-    res.keep_alive(keep_alive);
-    net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
-  });
+  r->http_update(std::move(body), std::move(who),
+                 [self = shared_from_this(), r, version, keep_alive, doc_id](Status s) {
+                   r->release();
+                   http::response<http::string_body> res;
+                   if (s.ok()) {
+                     res = json_response(http::status::ok, version, R"({"ok":true})");
+                   } else if (s.code() == Errc::kSchemaViolation) {
+                     log_line("http POST updates " + doc_id + ": rejected: " + s.message());
+                     res = json_response(http::status::unprocessable_entity, version, s.message());
+                   } else if (s.code() == Errc::kInvalidArgument) {
+                     log_line("http POST updates " + doc_id + ": " + s.message());
+                     res = json_response(http::status::bad_request, version,
+                                         json_error("malformed_update", s.message()));
+                   } else {
+                     res = json_response(http::status::service_unavailable, version,
+                                         json_error("store", s.to_string()));
+                   }
+                   res.keep_alive(keep_alive);
+                   net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
+                     self->send(std::move(res));
+                   });
+                 });
 }
 
 void http_session::serve_static() {
@@ -279,7 +298,8 @@ void http_session::serve_static() {
   if (!ctx_->web_root.empty() && safe_static_path(path)) {
     file = ctx_->web_root / (path == "/" ? std::string("index.html") : path.substr(1));
     body = read_file(file);
-    const bool has_extension = path.rfind('.') != std::string::npos && path.rfind('.') > path.rfind('/');
+    const bool has_extension =
+        path.rfind('.') != std::string::npos && path.rfind('.') > path.rfind('/');
     // Document ids may contain '.', so /d/<docId> is a client route whatever it ends in.
     const bool client_route = path.starts_with("/d/");
     if (!body && (!has_extension || client_route)) {
@@ -291,7 +311,8 @@ void http_session::serve_static() {
   if (!body) {
     res = text_response(http::status::not_found, req.version(), "not found\n");
   } else {
-    res = text_response(http::status::ok, req.version(), std::move(*body), content_type_for(file.string()));
+    res = text_response(http::status::ok, req.version(), std::move(*body),
+                        content_type_for(file.string()));
     if (file.filename() == "index.html") res.set(http::field::cache_control, "no-cache");
   }
   if (req.method() == http::verb::head) res.body().clear();
@@ -303,7 +324,9 @@ void http_session::send(http::response<http::string_body>&& res) {
   res_ = std::move(res);
   const bool keep_alive = res_.keep_alive();
   stream_.expires_after(kWriteTimeout);
-  http::async_write(stream_, res_, beast::bind_front_handler(&http_session::on_write, shared_from_this(), keep_alive));
+  http::async_write(
+      stream_, res_,
+      beast::bind_front_handler(&http_session::on_write, shared_from_this(), keep_alive));
 }
 
 void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t /*bytes*/) {
@@ -324,7 +347,8 @@ void http_session::log_error(const char* what, beast::error_code ec) const {
   beast::error_code ignored;
   const auto remote = stream_.socket().remote_endpoint(ignored);
   std::string line = "http ";
-  line += ignored ? std::string("?") : remote.address().to_string() + ":" + std::to_string(remote.port());
+  line += ignored ? std::string("?")
+                  : remote.address().to_string() + ":" + std::to_string(remote.port());
   line += ": ";
   line += what;
   line += ": ";

@@ -48,6 +48,10 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
   if (ec) {
     log_line("accept: " + ec.message());
   } else {
+    // Small messages (sync updates, awareness) go out at once: without
+    // TCP_NODELAY a second write waits for the peer's delayed ACK (~40 ms).
+    beast::error_code opt_ec;
+    socket.set_option(tcp::no_delay(true), opt_ec);
     std::make_shared<http_session>(std::move(socket), ctx_)->run();
   }
   do_accept();

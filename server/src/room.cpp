@@ -19,7 +19,8 @@ std::string close_reason_text(const std::string& reason) {
 }
 
 int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 }  // namespace
@@ -31,7 +32,8 @@ room::room(net::io_context& ioc, std::string doc_id, store_worker& worker, room_
       worker_(worker),
       registry_(registry),
       config_(config),
-      unload_timer_(strand_) {
+      unload_timer_(strand_),
+      flush_timer_(strand_) {
   global_metrics().open_docs++;
 }
 
@@ -41,7 +43,8 @@ void room::start() {
   auto self = shared_from_this();
   worker_.submit_task([self](DocStore& store) {
     auto loaded = store.load(self->doc_id());
-    net::post(self->strand_, [self, loaded = std::move(loaded)]() mutable { self->on_loaded(std::move(loaded)); });
+    net::post(self->strand_,
+              [self, loaded = std::move(loaded)]() mutable { self->on_loaded(std::move(loaded)); });
   });
 }
 
@@ -87,25 +90,30 @@ void room::join(std::shared_ptr<peer> p) {
 
 void room::receive(std::shared_ptr<peer> p, std::vector<std::uint8_t> frame) {
   global_metrics().bytes_in += frame.size();
-  net::post(strand_, [self = shared_from_this(), p = std::move(p), frame = std::move(frame)]() mutable {
-    self->when_loaded([self, p, frame = std::move(frame)] {
-      if (self->failed_ || self->peers_.count(p->id()) == 0) return;
-      room_output out = self->logic_.on_message(p->id(), frame);
-      if (out.close_code) {
-        global_metrics().protocol_errors++;
-        log_line("ws " + self->doc_id() + " #" + std::to_string(p->id()) + " (" + p->identity().name + "): " +
-                 out.close_reason + "; closing with " + std::to_string(*out.close_code));
-        if (!out.messages.empty() && out.messages.front().target == send_to::sender) {
-          // A schema violation: the auth message (permission denied) first.
-          p->send_and_close(out.messages.front().message, *out.close_code, close_reason_text(out.close_reason));
-        } else {
-          p->close(*out.close_code, close_reason_text(out.close_reason));
-        }
-        return;
-      }
-      self->carry_out(out, p->id(), p->identity(), nullptr);
-    });
-  });
+  // Sessions call this on the room's strand (they share it): then it runs
+  // at once. The frame is handled before the session reads the next one.
+  net::dispatch(strand_,
+                [self = shared_from_this(), p = std::move(p), frame = std::move(frame)]() mutable {
+                  self->when_loaded([self, p, frame = std::move(frame)] {
+                    if (self->failed_ || self->peers_.count(p->id()) == 0) return;
+                    room_output out = self->logic_.on_message(p->id(), frame);
+                    if (out.close_code) {
+                      global_metrics().protocol_errors++;
+                      log_line("ws " + self->doc_id() + " #" + std::to_string(p->id()) + " (" +
+                               p->identity().name + "): " + out.close_reason + "; closing with " +
+                               std::to_string(*out.close_code));
+                      if (!out.messages.empty() && out.messages.front().target == send_to::sender) {
+                        // A schema violation: the auth message (permission denied) first.
+                        p->send_and_close(out.messages.front().message, *out.close_code,
+                                          close_reason_text(out.close_reason));
+                      } else {
+                        p->close(*out.close_code, close_reason_text(out.close_reason));
+                      }
+                      return;
+                    }
+                    self->carry_out(out, p->id(), p->identity(), nullptr);
+                  });
+                });
 }
 
 void room::leave(std::shared_ptr<peer> p) {
@@ -119,31 +127,34 @@ void room::leave(std::shared_ptr<peer> p) {
   });
 }
 
-void room::http_update(std::vector<std::uint8_t> update, peer_identity who, std::function<void(Status)> done) {
+void room::http_update(std::vector<std::uint8_t> update, peer_identity who,
+                       std::function<void(Status)> done) {
   net::post(strand_, [self = shared_from_this(), update = std::move(update), who = std::move(who),
                       done = std::move(done)]() mutable {
-    self->when_loaded([self, update = std::move(update), who = std::move(who), done = std::move(done)]() mutable {
-      if (self->failed_) {
-        done(Status::error(Errc::kStorage, "document unavailable"));
-        return;
-      }
-      room_output out = self->logic_.apply_update(update);
-      if (out.close_code) {
-        if (out.violation_json) {
-          done(Status::error(Errc::kSchemaViolation, *out.violation_json));
-          return;
-        }
-        done(Status::error(Errc::kInvalidArgument, out.close_reason));
-        return;
-      }
-      self->carry_out(out, 0, who, std::move(done));
-    });
+    self->when_loaded(
+        [self, update = std::move(update), who = std::move(who), done = std::move(done)]() mutable {
+          if (self->failed_) {
+            done(Status::error(Errc::kStorage, "document unavailable"));
+            return;
+          }
+          room_output out = self->logic_.apply_update(update);
+          if (out.close_code) {
+            if (out.violation_json) {
+              done(Status::error(Errc::kSchemaViolation, *out.violation_json));
+              return;
+            }
+            done(Status::error(Errc::kInvalidArgument, out.close_reason));
+            return;
+          }
+          self->carry_out(out, 0, who, std::move(done));
+        });
   });
 }
 
 void room::http_state(std::vector<std::uint8_t> state_vector,
                       std::function<void(crdt::Result<std::vector<std::uint8_t>>)> done) {
-  net::post(strand_, [self = shared_from_this(), sv = std::move(state_vector), done = std::move(done)]() mutable {
+  net::post(strand_, [self = shared_from_this(), sv = std::move(state_vector),
+                      done = std::move(done)]() mutable {
     self->when_loaded([self, sv = std::move(sv), done = std::move(done)]() mutable {
       if (self->failed_) {
         done(crdt::Status::error(crdt::ErrorCode::kInvalidArgument, "document unavailable"));
@@ -158,10 +169,11 @@ void room::carry_out(const room_output& out, ConnectionId sender, const peer_ide
                      std::function<void(Status)> done) {
   if (out.new_title) {
     // GET /api/docs lists the live title of typed documents.
-    worker_.submit_task([id = doc_id(), title = *out.new_title, kind = logic_.kind()](DocStore& store) {
-      Status s = store.set_doc_meta(id, title, kind);
-      if (!s.ok()) log_line("store: title of " + id + ": " + s.to_string());
-    });
+    worker_.submit_task(
+        [id = doc_id(), title = *out.new_title, kind = logic_.kind()](DocStore& store) {
+          Status s = store.set_doc_meta(id, title, kind);
+          if (!s.ok()) log_line("store: title of " + id + ": " + s.to_string());
+        });
   }
   if (!out.persist.empty()) {
     AppendRequest req;
@@ -179,16 +191,18 @@ void room::carry_out(const room_output& out, ConnectionId sender, const peer_ide
     const uint64_t barrier = ++issued_;
     global_metrics().updates_total += out.persist.size();
     auto self = shared_from_this();
-    worker_.submit(std::move(req), [self, barrier, done = std::move(done)](Result<std::vector<uint64_t>> seqs) mutable {
-      net::post(self->strand_, [self, barrier, seqs = std::move(seqs), done = std::move(done)]() mutable {
-        self->on_persisted(barrier, std::move(seqs), std::move(done));
-      });
+    worker_.submit(std::move(req), [self, barrier, done = std::move(done)](
+                                       Result<std::vector<uint64_t>> seqs) mutable {
+      net::post(self->strand_,
+                [self, barrier, seqs = std::move(seqs), done = std::move(done)]() mutable {
+                  self->on_persisted(barrier, std::move(seqs), std::move(done));
+                });
     });
     done = nullptr;
   }
   for (const auto& m : out.messages) {
     if (issued_ == completed_) {
-      dispatch(m.target, sender, m.message);
+      emit(m.target, sender, m.message);
     } else {
       held_.push_back(held_message{issued_, m.target, sender, m.message});
     }
@@ -209,7 +223,8 @@ void room::dispatch(send_to target, ConnectionId sender, const shared_bytes& mes
   }
 }
 
-void room::on_persisted(uint64_t barrier, Result<std::vector<uint64_t>> seqs, std::function<void(Status)> done) {
+void room::on_persisted(uint64_t barrier, Result<std::vector<uint64_t>> seqs,
+                        std::function<void(Status)> done) {
   completed_ = barrier;
   if (!seqs.ok()) {
     if (done) done(seqs.status());
@@ -218,6 +233,9 @@ void room::on_persisted(uint64_t barrier, Result<std::vector<uint64_t>> seqs, st
   }
   if (!seqs->empty()) last_seq_ = seqs->back();
   release_held();
+  // Nothing else in flight and no broadcast just happened: send now rather
+  // than one strand round later.
+  if (issued_ == completed_ && std::chrono::steady_clock::now() >= next_flush_at_) flush_batch();
   if (done) done(Status());
   maybe_checkpoint(false);
 }
@@ -226,14 +244,68 @@ void room::release_held() {
   while (!held_.empty() && held_.front().barrier <= completed_) {
     held_message m = std::move(held_.front());
     held_.pop_front();
-    dispatch(m.target, m.sender, m.message);
+    emit(m.target, m.sender, m.message);
   }
+}
+
+void room::emit(send_to target, ConnectionId sender, const shared_bytes& message) {
+  if (target != send_to::sender && !update_batch::update_of(*message).empty()) {
+    batch_.add(target, sender, message);
+    schedule_flush();
+    return;
+  }
+  // Everything else keeps its place after the updates released before it.
+  flush_batch();
+  dispatch(target, sender, message);
+}
+
+void room::schedule_flush() {
+  if (flush_scheduled_) return;
+  flush_scheduled_ = true;
+  auto self = shared_from_this();
+  // Posted, not run here: what the store committed in the same group, and
+  // whatever else is queued on the strand, joins this broadcast.
+  if (std::chrono::steady_clock::now() >= next_flush_at_) {
+    net::post(strand_, [self] {
+      self->flush_scheduled_ = false;
+      self->flush_batch();
+    });
+    return;
+  }
+  flush_timer_.expires_at(next_flush_at_);
+  flush_timer_.async_wait([self](beast::error_code) {
+    self->flush_scheduled_ = false;
+    self->flush_batch();
+  });
+}
+
+void room::flush_batch() {
+  if (batch_.empty() || failed_) return;
+  const auto start = std::chrono::steady_clock::now();
+  const update_batch::plan plan = batch_.take();
+  for (const auto& [id, weak] : peers_) {
+    const auto& messages = plan.for_receiver(id);
+    if (messages.empty()) continue;
+    if (auto p = weak.lock()) {
+      for (const auto& m : messages) {
+        global_metrics().bytes_out += m->size();
+        p->send(m);
+      }
+    }
+  }
+  // The sessions share this strand, so this includes their writes (not the
+  // write completions, nor what the receivers spend reading: hence twice).
+  const auto end = std::chrono::steady_clock::now();
+  constexpr auto kMaxPause = std::chrono::milliseconds(50);
+  next_flush_at_ =
+      end + std::min<std::chrono::steady_clock::duration>(2 * (end - start), kMaxPause);
 }
 
 void room::fail(const std::string& why) {
   log_line("room " + doc_id() + ": " + why + "; closing its connections");
   failed_ = true;
   held_.clear();
+  batch_.take();
   for (const auto& [id, weak] : peers_) {
     if (auto p = weak.lock()) p->close(1011, "document unavailable");
   }

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <deque>
 #include <functional>
@@ -21,12 +22,11 @@
 #include <string>
 #include <vector>
 
-#include <boost/asio/steady_timer.hpp>
-
 #include "net.h"
 #include "peer.h"
 #include "room_logic.h"
 #include "store_worker.h"
+#include "update_batch.h"
 
 namespace samenplan::server {
 
@@ -45,6 +45,11 @@ class room : public std::enable_shared_from_this<room> {
 
   const std::string& doc_id() const { return logic_.doc_id(); }
 
+  // The room's strand. Sessions of this room run their socket on it too, so
+  // a broadcast hands each message to each session directly (no post per
+  // receiver) and the room sees what its broadcasts really cost.
+  net::strand<net::io_context::executor_type> executor() const { return strand_; }
+
   // Starts loading the document from the store.
   void start();
 
@@ -54,7 +59,8 @@ class room : public std::enable_shared_from_this<room> {
 
   // HTTP: apply an update; `done` runs (on the room's strand) once it is
   // durable and sent to the live clients, or with the error that rejected it.
-  void http_update(std::vector<std::uint8_t> update, peer_identity who, std::function<void(Status)> done);
+  void http_update(std::vector<std::uint8_t> update, peer_identity who,
+                   std::function<void(Status)> done);
   // HTTP: the state, or the diff against a state vector.
   void http_state(std::vector<std::uint8_t> state_vector,
                   std::function<void(crdt::Result<std::vector<std::uint8_t>>)> done);
@@ -65,7 +71,7 @@ class room : public std::enable_shared_from_this<room> {
 
  private:
   struct held_message {
-    uint64_t barrier;       // send once this append has committed
+    uint64_t barrier;  // send once this append has committed
     send_to target;
     ConnectionId sender;
     shared_bytes message;
@@ -75,8 +81,16 @@ class room : public std::enable_shared_from_this<room> {
   void on_loaded(Result<LoadedDoc> loaded);
   void carry_out(const room_output& out, ConnectionId sender, const peer_identity& who,
                  std::function<void(Status)> done);
+  // Sends `message` now, or adds it to the batch when it is a sync update.
+  void emit(send_to target, ConnectionId sender, const shared_bytes& message);
   void dispatch(send_to target, ConnectionId sender, const shared_bytes& message);
-  void on_persisted(uint64_t barrier, Result<std::vector<uint64_t>> seqs, std::function<void(Status)> done);
+  // Broadcast pacing: the batch is sent at once when the room is idle;
+  // right after a broadcast, not before twice as long as that broadcast
+  // took (at most 50 ms), and whatever is released meanwhile goes out merged.
+  void schedule_flush();
+  void flush_batch();
+  void on_persisted(uint64_t barrier, Result<std::vector<uint64_t>> seqs,
+                    std::function<void(Status)> done);
   void release_held();
   void fail(const std::string& why);
   void maybe_schedule_unload();
@@ -98,6 +112,10 @@ class room : public std::enable_shared_from_this<room> {
   uint64_t issued_ = 0;     // appends submitted
   uint64_t completed_ = 0;  // appends committed (in order)
   std::deque<held_message> held_;
+  update_batch batch_;  // released sync updates not sent yet
+  bool flush_scheduled_ = false;
+  net::steady_timer flush_timer_;
+  std::chrono::steady_clock::time_point next_flush_at_{};
   uint64_t last_seq_ = 0;
   uint64_t checkpoint_seq_ = 0;
 };

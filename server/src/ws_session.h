@@ -2,19 +2,21 @@
 // and hands them to the document's room; writes what the room sends, one
 // write in flight, from a bounded queue.
 //
-// Lifetime: shared_from_this; the room holds a shared_ptr while the session
-// is joined. Thread-safety: send() and close() may be called from any thread
-// (they post to the session's strand); everything else runs on that strand.
+// The session's socket runs on its room's strand (the socket is moved onto
+// it when the session is made), so the room's broadcasts call send() inline.
+//
+// Lifetime: shared_from_this; the room holds a weak_ptr while the session
+// is joined, the session holds the room. Thread-safety: send() and close()
+// may be called from any thread (from elsewhere than the room's strand they
+// post to it); everything else runs on that strand.
 #pragma once
 
+#include <boost/beast/websocket.hpp>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <boost/beast/websocket.hpp>
 
 #include "net.h"
 #include "peer.h"
@@ -49,23 +51,35 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public peer 
   void on_accept(beast::error_code ec);
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
+  void enqueue(shared_bytes message);
   void do_write();
+  void clear_queue();
   void on_write(beast::error_code ec, std::size_t bytes);
   void do_close(std::uint16_t code, std::string reason);
   void start_close();
   void leave_room();
 
-  beast::websocket::stream<beast::tcp_stream> ws_;
-  beast::flat_buffer buffer_;
+  using strand_type = net::strand<net::io_context::executor_type>;
+
   std::shared_ptr<room_registry> rooms_;
-  std::shared_ptr<room> room_;
   std::string doc_id_;
+  std::shared_ptr<room> room_;  // acquired by the constructor
+  strand_type strand_;          // the room's
+  // No permessage-deflate (the server never negotiates it): `false` leaves
+  // its state out of every connection.
+  beast::websocket::stream<tcp::socket, false> ws_;
+  beast::flat_buffer buffer_;
   peer_identity identity_;
   ws_limits limits_;
   std::uint64_t id_;
-  std::deque<shared_bytes> queue_;
+  // Not written yet: queue_[queue_head_..]. A vector, not a deque: an empty
+  // std::deque allocates ~600 bytes, on every idle connection.
+  static constexpr std::size_t kKeptQueueSlots = 16;
+  std::vector<shared_bytes> queue_;
+  std::size_t queue_head_ = 0;
   shared_bytes inflight_;  // kept alive until its write completes
-  beast::websocket::close_reason close_reason_;
+  std::uint16_t close_code_ = 0;
+  std::string close_text_;
   bool close_started_ = false;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
