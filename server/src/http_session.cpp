@@ -49,6 +49,44 @@ bool safe_static_path(std::string_view path) {
   return true;
 }
 
+// Whether the request's Accept-Encoding allows gzip (RFC 9110 12.5.3:
+// "gzip" or "*", without q=0).
+bool accepts_gzip(std::string_view header) {
+  while (!header.empty()) {
+    const auto comma = header.find(',');
+    std::string_view item = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+    const auto semi = item.find(';');
+    std::string_view name = item.substr(0, semi);
+    std::string_view params =
+        semi == std::string_view::npos ? std::string_view{} : item.substr(semi + 1);
+    auto trim = [](std::string_view v) {
+      while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+      while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+      return v;
+    };
+    name = trim(name);
+    params = trim(params);
+    auto iequals = [](std::string_view a, std::string_view b) {
+      if (a.size() != b.size()) return false;
+      for (size_t i = 0; i < a.size(); ++i) {
+        char x = a[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+        if (x != b[i]) return false;
+      }
+      return true;
+    };
+    if (!iequals(name, "gzip") && name != "*") continue;
+    // q=0 (also 0.0, 0.00, 0.000) refuses it.
+    if (params.size() >= 3 && (params[0] == 'q' || params[0] == 'Q') && params[1] == '=') {
+      std::string_view q = params.substr(2);
+      if (q.find_first_not_of("0.") == std::string_view::npos) continue;
+    }
+    return true;
+  }
+  return false;
+}
+
 std::optional<std::string> read_file(const std::filesystem::path& p) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(p, ec)) return std::nullopt;
@@ -311,9 +349,24 @@ void http_session::serve_static() {
   if (!body) {
     res = text_response(http::status::not_found, req.version(), "not found\n");
   } else {
-    res = text_response(http::status::ok, req.version(), std::move(*body),
+    // The web build writes a gzip copy (FILE.gz) next to each compressible
+    // file; it goes out instead when the client accepts gzip.
+    std::optional<std::string> gz;
+    if (file.extension() != ".gz") {
+      gz = read_file(std::filesystem::path(file.string() + ".gz"));
+    }
+    const bool send_gzip = gz && accepts_gzip(req[http::field::accept_encoding]);
+    res = text_response(http::status::ok, req.version(),
+                        send_gzip ? std::move(*gz) : std::move(*body),
                         content_type_for(file.string()));
-    if (file.filename() == "index.html") res.set(http::field::cache_control, "no-cache");
+    if (gz) res.set(http::field::vary, "Accept-Encoding");
+    if (send_gzip) res.set(http::field::content_encoding, "gzip");
+    if (file.filename() == "index.html") {
+      res.set(http::field::cache_control, "no-cache");
+    } else if (path.starts_with("/assets/")) {
+      // Vite names these by content hash: they never change under one name.
+      res.set(http::field::cache_control, "public, max-age=31536000, immutable");
+    }
   }
   if (req.method() == http::verb::head) res.body().clear();
   res.keep_alive(req.keep_alive());
