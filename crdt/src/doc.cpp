@@ -62,17 +62,7 @@ std::string Status::to_string() const {
 // ---- TypeRef ----
 
 SharedKind TypeRef::kind() const {
-  if (b_ == nullptr) return SharedKind::kUnknown;
-  switch (b_->kind) {
-    case TypeKind::kArray: return SharedKind::kArray;
-    case TypeKind::kMap: return SharedKind::kMap;
-    case TypeKind::kText: return SharedKind::kText;
-    case TypeKind::kXmlElement: return SharedKind::kXmlElement;
-    case TypeKind::kXmlFragment: return SharedKind::kXmlFragment;
-    case TypeKind::kXmlHook: return SharedKind::kXmlHook;
-    case TypeKind::kXmlText: return SharedKind::kXmlText;
-    default: return SharedKind::kUnknown;
-  }
+  return b_ == nullptr ? SharedKind::kUnknown : shared_kind(b_->kind);
 }
 
 Any TypeRef::to_json() const { return b_ ? type_to_json(b_) : Any(); }

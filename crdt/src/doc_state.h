@@ -143,4 +143,7 @@ void add_changed_type(TransactionState& txn, Branch* type, const std::string* pa
 Item* new_local_item(TransactionState& txn, Item* left, Item* right, Branch* parent,
                      const std::string* parent_sub, std::unique_ptr<Content> content);
 
+// The public kind of an internal type kind (kUnknown for an abstract type).
+SharedKind shared_kind(TypeKind k);
+
 }  // namespace samenplan::crdt

@@ -6,27 +6,6 @@
 namespace samenplan::crdt {
 namespace {
 
-SharedKind public_kind(TypeKind k) {
-  switch (k) {
-    case TypeKind::kArray:
-      return SharedKind::kArray;
-    case TypeKind::kMap:
-      return SharedKind::kMap;
-    case TypeKind::kText:
-      return SharedKind::kText;
-    case TypeKind::kXmlElement:
-      return SharedKind::kXmlElement;
-    case TypeKind::kXmlFragment:
-      return SharedKind::kXmlFragment;
-    case TypeKind::kXmlHook:
-      return SharedKind::kXmlHook;
-    case TypeKind::kXmlText:
-      return SharedKind::kXmlText;
-    default:
-      return SharedKind::kUnknown;
-  }
-}
-
 ContentClass class_of(ContentKind k) {
   switch (k) {
     case ContentKind::kDeleted:
@@ -79,7 +58,7 @@ void for_each_item(const Doc& doc, const IdRange& range,
       case ContentKind::kType: {
         Branch* t = static_cast<ContentType*>(item->content.get())->type.get();
         v.type = TypeRef(t);
-        v.type_kind = public_kind(t->kind);
+        v.type_kind = shared_kind(t->kind);
         break;
       }
       case ContentKind::kFormat: {

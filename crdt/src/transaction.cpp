@@ -43,6 +43,27 @@ void TransactionState::note_client(uint64_t client, uint64_t clock) {
   }
 }
 
+SharedKind shared_kind(TypeKind k) {
+  switch (k) {
+    case TypeKind::kArray:
+      return SharedKind::kArray;
+    case TypeKind::kMap:
+      return SharedKind::kMap;
+    case TypeKind::kText:
+      return SharedKind::kText;
+    case TypeKind::kXmlElement:
+      return SharedKind::kXmlElement;
+    case TypeKind::kXmlFragment:
+      return SharedKind::kXmlFragment;
+    case TypeKind::kXmlHook:
+      return SharedKind::kXmlHook;
+    case TypeKind::kXmlText:
+      return SharedKind::kXmlText;
+    default:
+      return SharedKind::kUnknown;
+  }
+}
+
 namespace {
 
 // Merges structs[pos] into its left neighbours while possible; returns how
@@ -105,27 +126,6 @@ void try_merge_delete_set(const DeleteSet& ds, StructStore& store) {
         si -= 1 + static_cast<ptrdiff_t>(try_merge_with_lefts(structs, static_cast<size_t>(si)));
       }
     }
-  }
-}
-
-SharedKind shared_kind(TypeKind k) {
-  switch (k) {
-    case TypeKind::kArray:
-      return SharedKind::kArray;
-    case TypeKind::kMap:
-      return SharedKind::kMap;
-    case TypeKind::kText:
-      return SharedKind::kText;
-    case TypeKind::kXmlElement:
-      return SharedKind::kXmlElement;
-    case TypeKind::kXmlFragment:
-      return SharedKind::kXmlFragment;
-    case TypeKind::kXmlHook:
-      return SharedKind::kXmlHook;
-    case TypeKind::kXmlText:
-      return SharedKind::kXmlText;
-    default:
-      return SharedKind::kUnknown;
   }
 }
 
