@@ -1,5 +1,6 @@
 #include "http_session.h"
 
+#include <boost/beast/http/rfc7230.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <chrono>
 #include <fstream>
@@ -50,39 +51,19 @@ bool safe_static_path(std::string_view path) {
 }
 
 // Whether the request's Accept-Encoding allows gzip (RFC 9110 12.5.3:
-// "gzip" or "*", without q=0).
-bool accepts_gzip(std::string_view header) {
-  while (!header.empty()) {
-    const auto comma = header.find(',');
-    std::string_view item = header.substr(0, comma);
-    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
-    const auto semi = item.find(';');
-    std::string_view name = item.substr(0, semi);
-    std::string_view params =
-        semi == std::string_view::npos ? std::string_view{} : item.substr(semi + 1);
-    auto trim = [](std::string_view v) {
-      while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-      while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-      return v;
-    };
-    name = trim(name);
-    params = trim(params);
-    auto iequals = [](std::string_view a, std::string_view b) {
-      if (a.size() != b.size()) return false;
-      for (size_t i = 0; i < a.size(); ++i) {
-        char x = a[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (x != b[i]) return false;
+// "gzip" or "*", without q=0). Beast's ext_list parses the
+// `coding *( ";" param )` list.
+bool accepts_gzip(beast::string_view header) {
+  for (const auto& [coding, params] : http::ext_list{header}) {
+    if (!beast::iequals(coding, "gzip") && coding != "*") continue;
+    bool refused = false;  // q=0 (also 0.0, 0.00, 0.000)
+    for (const auto& [name, value] : params) {
+      if (beast::iequals(name, "q") && !value.empty() &&
+          value.find_first_not_of("0.") == beast::string_view::npos) {
+        refused = true;
       }
-      return true;
-    };
-    if (!iequals(name, "gzip") && name != "*") continue;
-    // q=0 (also 0.0, 0.00, 0.000) refuses it.
-    if (params.size() >= 3 && (params[0] == 'q' || params[0] == 'Q') && params[1] == '=') {
-      std::string_view q = params.substr(2);
-      if (q.find_first_not_of("0.") == std::string_view::npos) continue;
     }
-    return true;
+    if (!refused) return true;
   }
   return false;
 }
@@ -333,33 +314,38 @@ void http_session::serve_static() {
   http::response<http::string_body> res;
   std::optional<std::string> body;
   std::filesystem::path file;
+  bool has_gzip_copy = false;
+  bool send_gzip = false;
   if (!ctx_->web_root.empty() && safe_static_path(path)) {
     file = ctx_->web_root / (path == "/" ? std::string("index.html") : path.substr(1));
-    body = read_file(file);
     const bool has_extension =
         path.rfind('.') != std::string::npos && path.rfind('.') > path.rfind('/');
     // Document ids may contain '.', so /d/<docId> is a client route whatever it ends in.
     const bool client_route = path.starts_with("/d/");
-    if (!body && (!has_extension || client_route)) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec) && (!has_extension || client_route)) {
       // SPA fallback: the client's routes (/d/<docId>, ...) all load index.html.
       file = ctx_->web_root / "index.html";
+    }
+    // The web build writes a gzip copy (FILE.gz) next to each compressible
+    // file; it goes out instead when the client accepts gzip. Only the file
+    // that is sent is read.
+    const std::filesystem::path gz_file(file.string() + ".gz");
+    has_gzip_copy = file.extension() != ".gz" && std::filesystem::is_regular_file(file, ec) &&
+                    std::filesystem::is_regular_file(gz_file, ec);
+    send_gzip = has_gzip_copy && accepts_gzip(req[http::field::accept_encoding]);
+    if (send_gzip) body = read_file(gz_file);
+    if (!body) {
+      send_gzip = false;
       body = read_file(file);
     }
   }
   if (!body) {
     res = text_response(http::status::not_found, req.version(), "not found\n");
   } else {
-    // The web build writes a gzip copy (FILE.gz) next to each compressible
-    // file; it goes out instead when the client accepts gzip.
-    std::optional<std::string> gz;
-    if (file.extension() != ".gz") {
-      gz = read_file(std::filesystem::path(file.string() + ".gz"));
-    }
-    const bool send_gzip = gz && accepts_gzip(req[http::field::accept_encoding]);
-    res = text_response(http::status::ok, req.version(),
-                        send_gzip ? std::move(*gz) : std::move(*body),
+    res = text_response(http::status::ok, req.version(), std::move(*body),
                         content_type_for(file.string()));
-    if (gz) res.set(http::field::vary, "Accept-Encoding");
+    if (has_gzip_copy) res.set(http::field::vary, "Accept-Encoding");
     if (send_gzip) res.set(http::field::content_encoding, "gzip");
     if (file.filename() == "index.html") {
       res.set(http::field::cache_control, "no-cache");
