@@ -120,7 +120,7 @@ test('protocol errors close that connection with 1002 / 1007 / 1009 and one log 
     await waitFor(() => b.doc.getText('t').toString() === 'heel!', 10000, 'b sees the document')
     const lines = server.stderr().split('\n').filter((l) => /closing with 10(02|07|09)/.test(l))
     assert.equal(lines.length, cases.length, server.stderr())
-    a.provider.destroy(); b.provider.destroy()
+    for (const c of [a, b]) { c.provider.destroy(); c.doc.destroy() }
   } finally {
     await server.stop()
   }
@@ -172,7 +172,7 @@ test('a burst of updates reaches a reader in order, whole, many frames per read'
       expected += s
     }
     await waitFor(() => r.doc.getText('t').toString() === expected, 20000, 'the reader has everything')
-    w.provider.destroy(); r.provider.destroy()
+    for (const c of [w, r]) { c.provider.destroy(); c.doc.destroy() }
   } finally {
     await server.stop()
   }

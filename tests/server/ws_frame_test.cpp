@@ -266,3 +266,39 @@ TEST_CASE("close codes and payloads") {
   CHECK(p.size() == 2 + 122);
   CHECK(valid_utf8(p.data() + 2, p.size() - 2));
 }
+
+TEST_CASE("random input gives the same events in any split, and never more than it holds") {
+  std::uint64_t seed = 0x9e3779b97f4a7c15ULL;
+  auto next = [&seed] {
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return seed;
+  };
+  for (int round = 0; round < 2000; ++round) {
+    bytes input;
+    // Mostly well-formed frames with random corruption, so parsing gets deep.
+    const int frames = 1 + static_cast<int>(next() % 6);
+    for (int f = 0; f < frames; ++f) {
+      const std::uint8_t ops[] = {0x82, 0x81, 0x02, 0x00, 0x80, 0x89, 0x8A, 0x88};
+      bytes payload(next() % 300);
+      for (auto& b : payload) b = static_cast<std::uint8_t>(next());
+      auto fr = client_frame(ops[next() % 8], payload, static_cast<std::uint32_t>(next()));
+      input.insert(input.end(), fr.begin(), fr.end());
+    }
+    if (next() % 2 == 0 && !input.empty()) input[next() % input.size()] ^= 1u << (next() % 8);
+    frame_reader whole(256);
+    frame_reader split(256);
+    const auto a = feed(whole, input, 0);
+    const auto b = feed(split, input, 1 + next() % 17);
+    REQUIRE(a.size() == b.size());
+    std::size_t payload_bytes = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      CHECK(a[i].e == b[i].e);
+      CHECK(a[i].payload == b[i].payload);
+      payload_bytes += a[i].payload.size();
+    }
+    CHECK(payload_bytes <= input.size());
+    if (!a.empty() && a.back().e == event::error) CHECK(whole.error_code() == split.error_code());
+  }
+}
