@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Server load benchmark: starts each server in turn on 127.0.0.1, runs one scenario against it
-// with forked load-generator processes (worker.mjs), stops it, and prints a side-by-side table.
+// with load-generator processes (server_loadgen or worker.mjs), stops it, and prints a side-by-side table.
 //
 //   node bench/server/run.mjs --scenario fanout|load|idle [--servers samenplan,hocuspocus,ywebsocket]
-//        [--procs 2] [--json out.json]
+//        [--loadgen cpp|node] [--procs N] [--json out.json]
+//   --loadgen cpp (default when build/bin/server_loadgen exists): C++ load-generator processes
+//   (server_loadgen, one thread each, default --procs 1); node: worker.mjs (default --procs 2).
+//   Both speak the same commands and answer the same results. idle always uses node.
 //   fanout: --readers 1000 --rates 20,50,100 --duration 10     (1 writer, 1 document)
 //   load:   --clients 200 --docs 20 --writers-per-doc 10 --rate 5 --duration 10
 //   idle:   --conns 10000 --docs 100 --hold 5
@@ -11,7 +14,7 @@
 // Every loop is bounded: fixed duration per step, a drain of at most --drain seconds, a 30 s
 // connect timeout per client, and a hard deadline for the whole run (--deadline, 170 s).
 import { spawn, fork } from 'node:child_process'
-import { readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs'
+import { readFileSync, mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs'
 import { createServer, connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
@@ -26,7 +29,13 @@ const arg = (name, def) => {
 }
 const scenario = arg('scenario', 'fanout')
 const serverNames = arg('servers', 'samenplan,hocuspocus,ywebsocket').split(',')
-const procs = Number(arg('procs', '2'))
+const loadgenBin = arg('loadgen-bin', join(root, 'build/bin/server_loadgen'))
+const loadgenArg = arg('loadgen', existsSync(loadgenBin) ? 'cpp' : 'node')
+if (loadgenArg !== 'cpp' && loadgenArg !== 'node') throw new Error('--loadgen cpp|node')
+// idle measures the server's memory per connection only: it stays on the Node workers
+const loadgen = scenario === 'idle' ? 'node' : loadgenArg
+const procs = Number(arg('procs', loadgen === 'cpp' ? '1' : '2'))
+const tickUs = arg('tick-us', '500') // server_loadgen: writer timer period
 const insertLen = Number(arg('insert-len', '8'))
 const drainMs = Number(arg('drain', '5')) * 1000
 const deadline = Number(arg('deadline', '170')) * 1000
@@ -137,9 +146,31 @@ async function stopServer (s) {
 
 // ---- workers ----
 let workers = []
+/** server_loadgen as a worker: the same commands and results, as JSON lines on stdin/stdout */
+function spawnCppWorker () {
+  const w = spawn(loadgenBin, ['--tick-us', tickUs], { stdio: ['pipe', 'pipe', 'inherit'] })
+  let buf = ''
+  w.stdout.setEncoding('utf8')
+  w.stdout.on('data', (d) => {
+    buf += d
+    let nl
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl)
+      buf = buf.slice(nl + 1)
+      if (line) w.emit('message', JSON.parse(line))
+    }
+  })
+  w.stdin.on('error', () => {})
+  w.send = (msg) => w.stdin.write(JSON.stringify(msg) + '\n')
+  w.on('exit', (code, signal) => { const p = w.pending.splice(0); if (code || signal) console.error(`server_loadgen exited: ${code ?? signal}`); for (const r of p) r({ ev: 'error', error: 'exited' }) })
+  return w
+}
+
 function startWorkers (n) {
   workers = Array.from({ length: n }, () => {
-    const w = fork(join(here, 'worker.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' })
+    const w = loadgen === 'cpp'
+      ? spawnCppWorker()
+      : fork(join(here, 'worker.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' })
     w.pending = []
     w.on('message', (m) => { if (m.ev === 'error') console.error('worker error:', m.error); const p = w.pending.shift(); if (p) p(m) })
     return w
@@ -298,7 +329,8 @@ function fmt (x, d = 0) {
 }
 
 // ---- main ----
-const results = { scenario, date: new Date().toISOString(), node: process.version, args: argv, servers: {} }
+const results = { scenario, date: new Date().toISOString(), node: process.version, loadgen, loadgen_procs: procs, args: argv, servers: {} }
+console.error(`load generator: ${loadgen === 'cpp' ? loadgenBin : 'worker.mjs'} x ${procs}`)
 for (const name of serverNames) {
   startWorkers(procs)
   let s
