@@ -57,8 +57,8 @@ function procStat (pid) {
     const kb = (k) => Number((status.match(new RegExp(`^${k}:\\s+(\\d+)`, 'm')) || [])[1] || 0)
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return { rss_kb: kb('VmRSS'), hwm_kb: kb('VmHWM'), ticks: Number(f[11]) + Number(f[12]), threads: Number(f[17]) }
-  } catch { return { rss_kb: 0, hwm_kb: 0, ticks: 0, threads: 0 } }
+    return { rss_kb: kb('VmRSS'), hwm_kb: kb('VmHWM'), ticks: Number(f[11]) + Number(f[12]), sys_ticks: Number(f[12]), threads: Number(f[17]) }
+  } catch { return { rss_kb: 0, hwm_kb: 0, ticks: 0, sys_ticks: 0, threads: 0 } }
 }
 
 /** busy ticks of the whole machine (all cores), /proc/stat */
@@ -188,6 +188,7 @@ async function connectClients (s, specs, concurrency = 64) {
   const parts = workers.map(() => [])
   specs.forEach((c, i) => parts[c.proc ?? (i % workers.length)].push(c))
   const res = await askAll(parts.map((clients) => ({ cmd: 'connect', clients, base: s.base, proto: s.proto, insertLen, concurrency })))
+  s.msgsInSeen = res.reduce((a, r) => a + r.counters.msgsIn, 0); s.bytesInSeen = res.reduce((a, r) => a + r.counters.bytesIn, 0)
   return {
     connected: res.reduce((a, r) => a + r.connected, 0),
     failed: res.reduce((a, r) => a + r.failed, 0),
@@ -235,8 +236,13 @@ async function step (s, { rate, duration, docClients, writersTotal }) {
     }
   }
   lat.sort((x, y) => x - y)
+  // counters are cumulative per worker: this step's messages / bytes received by all clients
+  const msgsIn = res.reduce((a, r) => a + r.counters.msgsIn, 0); const bytesIn = res.reduce((a, r) => a + r.counters.bytesIn, 0)
+  const msgsInStep = msgsIn - (s.msgsInSeen ?? 0); const bytesInStep = bytesIn - (s.bytesInSeen ?? 0)
+  s.msgsInSeen = msgsIn; s.bytesInSeen = bytesIn
   const wall = (end.t - t0) / 1000
   const lgTicks = end.w.reduce((acc, w, i) => acc + w.ticks - wstat0[i].ticks, 0)
+  const lgSysTicks = end.w.reduce((acc, w, i) => acc + w.sys_ticks - wstat0[i].sys_ticks, 0)
   return {
     rate_per_writer: rate,
     writers: writersTotal,
@@ -255,6 +261,11 @@ async function step (s, { rate, duration, docClients, writersTotal }) {
     server_rss_kb: end.st.rss_kb,
     server_hwm_kb: end.st.hwm_kb,
     loadgen_cpu_pct: 100 * lgTicks / CLK_TCK / wall,
+    loadgen_sys_cpu_pct: 100 * lgSysTicks / CLK_TCK / wall, // of loadgen_cpu_pct: in the kernel (socket reads, loopback TCP)
+    loadgen,
+    msgs_in: msgsInStep, // WebSocket messages received by all clients during the step and its drain
+    bytes_in: bytesInStep,
+    loadgen_us_per_msg_in: msgsInStep ? 1e6 * lgTicks / CLK_TCK / msgsInStep : null,
     // everything else on the machine (other engineers' jobs): should be ~0 for a clean figure
     other_cpu_pct: Math.max(0, 100 * ((end.m - m0) - lgTicks - (end.st.ticks - s0.ticks)) / CLK_TCK / wall),
     send_errors: res.reduce((a, r) => a + r.sendErrors, 0),
@@ -287,7 +298,7 @@ async function scenarioTraffic (s, spec) {
   for (const rate of rates) {
     const r = await step(s, { rate, duration, docClients, writersTotal: docs * Math.min(writersPerDoc, perDoc) })
     steps.push(r)
-    console.error(`  ${s.name} rate ${rate}/s/writer: ${fmt(r.updates_per_s)} upd/s complete, ${fmt(r.deliveries_per_s)} deliveries/s, p50 ${fmt(r.p50_ms, 2)} p99 ${fmt(r.p99_ms, 2)} ms, incomplete ${r.incomplete}, server CPU ${fmt(r.server_cpu_pct)}%, RSS ${fmt(r.server_rss_kb / 1024, 1)} MB, loadgen CPU ${fmt(r.loadgen_cpu_pct)}%, other CPU ${fmt(r.other_cpu_pct)}%`)
+    console.error(`  ${s.name} rate ${rate}/s/writer: ${fmt(r.updates_per_s)} upd/s complete, ${fmt(r.deliveries_per_s)} deliveries/s, p50 ${fmt(r.p50_ms, 2)} p99 ${fmt(r.p99_ms, 2)} ms, incomplete ${r.incomplete}, server CPU ${fmt(r.server_cpu_pct)}%, RSS ${fmt(r.server_rss_kb / 1024, 1)} MB, loadgen CPU ${fmt(r.loadgen_cpu_pct)}% (sys ${fmt(r.loadgen_sys_cpu_pct)}%, ${fmt(r.msgs_in)} msgs in, ${fmt(r.loadgen_us_per_msg_in, 2)} µs/msg), other CPU ${fmt(r.other_cpu_pct)}%`)
   }
   return { ...conn, clients: specs.length, docs, per_doc: perDoc, writers_per_doc: Math.min(writersPerDoc, perDoc), rss_before_kb: before.rss_kb, rss_after_connect_kb: afterConnect.rss_kb, steps }
 }
