@@ -87,6 +87,8 @@ double num(const json::object& o, const char* key, double def) {
 
 struct Counters {
   uint64_t msgs_in = 0, bytes_in = 0, updates_in = 0, slow_parses = 0, closes = 0, errors = 0;
+  uint64_t wakeups = 0,
+           events = 0;  // epoll_wait returns and the events they brought (server_loadgen only)
   std::map<int, uint64_t> close_codes;
   void write(std::string& out) const {
     out += "{\"msgsIn\":";
@@ -101,6 +103,10 @@ struct Counters {
     put_u64(out, closes);
     out += ",\"errors\":";
     put_u64(out, errors);
+    out += ",\"wakeups\":";
+    put_u64(out, wakeups);
+    out += ",\"events\":";
+    put_u64(out, events);
     out += ",\"closeCodes\":{";
     bool first = true;
     for (const auto& [code, n] : close_codes) {
@@ -599,6 +605,8 @@ int Loadgen::run() {
     const int n = epoll_wait(ep_, events, 512, -1);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return 1;
+    counters_.wakeups++;
+    counters_.events += static_cast<uint64_t>(n);
     for (int i = 0; i < n; i++) {
       const uint64_t id = events[i].data.u64;
       if (id == 0) {
