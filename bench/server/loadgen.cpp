@@ -21,6 +21,8 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <csignal>
@@ -35,12 +37,18 @@
 #include <unordered_map>
 #include <vector>
 
+#include "loadgen/output.h"
 #include "loadgen/update_ranges.h"
 #include "loadgen/ws_conn.h"
 #include "samenplan/crdt/doc.h"
 
 namespace json = boost::json;
 namespace crdt = samenplan::crdt;
+using samenplan::bench::Counters;
+using samenplan::bench::put_ms;
+using samenplan::bench::put_u64;
+using samenplan::bench::put_varuint;
+using samenplan::bench::uri_component;
 using samenplan::bench::WsConn;
 
 namespace {
@@ -56,26 +64,6 @@ int64_t now_ns() {
   return ts.tv_sec * 1'000'000'000ll + ts.tv_nsec;
 }
 
-void put_varuint(std::vector<uint8_t>& out, uint64_t n) {
-  while (n > 0x7f) {
-    out.push_back(static_cast<uint8_t>(0x80 | (n & 0x7f)));
-    n >>= 7;
-  }
-  out.push_back(static_cast<uint8_t>(n));
-}
-
-// JSON writing without a DOM: the step results are arrays of 100,000s of numbers.
-void put_u64(std::string& out, uint64_t v) {
-  char b[24];
-  out.append(b, std::to_chars(b, b + sizeof b, v).ptr);
-}
-void put_ms(std::string& out, int64_t ns) {  // ms with µs precision
-  char b[32];
-  out.append(
-      b, std::to_chars(b, b + sizeof b, static_cast<double>(ns) / 1e6, std::chars_format::fixed, 3)
-             .ptr);
-}
-
 double num(const json::object& o, const char* key, double def) {
   const json::value* v = o.if_contains(key);
   if (v == nullptr) return def;
@@ -84,40 +72,6 @@ double num(const json::object& o, const char* key, double def) {
   if (v->is_double()) return v->as_double();
   return def;
 }
-
-struct Counters {
-  uint64_t msgs_in = 0, bytes_in = 0, updates_in = 0, slow_parses = 0, closes = 0, errors = 0;
-  uint64_t wakeups = 0,
-           events = 0;  // epoll_wait returns and the events they brought (server_loadgen only)
-  std::map<int, uint64_t> close_codes;
-  void write(std::string& out) const {
-    out += "{\"msgsIn\":";
-    put_u64(out, msgs_in);
-    out += ",\"bytesIn\":";
-    put_u64(out, bytes_in);
-    out += ",\"updatesIn\":";
-    put_u64(out, updates_in);
-    out += ",\"slowParses\":";
-    put_u64(out, slow_parses);
-    out += ",\"closes\":";
-    put_u64(out, closes);
-    out += ",\"errors\":";
-    put_u64(out, errors);
-    out += ",\"wakeups\":";
-    put_u64(out, wakeups);
-    out += ",\"events\":";
-    put_u64(out, events);
-    out += ",\"closeCodes\":{";
-    bool first = true;
-    for (const auto& [code, n] : close_codes) {
-      if (!first) out += ',';
-      first = false;
-      out += '"' + std::to_string(code) + "\":";
-      put_u64(out, n);
-    }
-    out += "}}";
-  }
-};
 
 // Per writer: for update k, how many of this process' clients have it, and when the last did.
 struct Track {
@@ -380,7 +334,7 @@ void Loadgen::start_next_connects() {
   while (in_flight_ < concurrency_ && next_connect_ < to_connect_.size()) {
     Client& c = *clients_[to_connect_[next_connect_++]];
     const std::string path = proto_ == "hocuspocus" ? (base_path_.empty() ? "/" : base_path_)
-                                                    : base_path_ + "/" + c.doc_name_;
+                                                    : base_path_ + "/" + uri_component(c.doc_name_);
     if (!c.conn_.start(addr_, host_, path, &c)) {
       c.settled_ = true;
       failed_++;
@@ -596,7 +550,11 @@ int Loadgen::run() {
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.u64 = 0;
-  epoll_ctl(ep_, EPOLL_CTL_ADD, 0, &ev);  // stdin: commands
+  if (epoll_ctl(ep_, EPOLL_CTL_ADD, 0, &ev) != 0) {  // stdin: commands
+    std::fprintf(stderr, "server_loadgen: stdin must be a pipe (run.mjs sends the commands): %s\n",
+                 std::strerror(errno));
+    return 1;
+  }
   ev.data.u64 = 1;
   epoll_ctl(ep_, EPOLL_CTL_ADD, timer_, &ev);
   set_tick(10'000'000);
