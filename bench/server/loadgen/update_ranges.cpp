@@ -97,6 +97,7 @@ void skip_any(ByteReader& r, int depth) {
 }  // namespace
 
 bool update_ranges(const uint8_t* data, size_t size, RangeFn on_range, void* ctx) {
+  if (data == nullptr || size == 0) return false;  // not even the group count
   ByteReader r{data, data + size};
   const uint64_t groups = r.varuint();
   for (uint64_t g = 0; g < groups && r.ok; g++) {
