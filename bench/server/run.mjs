@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Server load benchmark: starts each server in turn on 127.0.0.1, runs one scenario against it
-// with forked load-generator processes (worker.mjs), stops it, and prints a side-by-side table.
+// with load-generator processes (server_loadgen or worker.mjs), stops it, and prints a side-by-side table.
 //
 //   node bench/server/run.mjs --scenario fanout|load|idle [--servers samenplan,hocuspocus,ywebsocket]
-//        [--procs 2] [--json out.json]
+//        [--loadgen cpp|node] [--procs N] [--json out.json]
+//   --loadgen cpp (default when build/bin/server_loadgen exists): C++ load-generator processes
+//   (server_loadgen, one thread each, default --procs 1); node: worker.mjs (default --procs 2).
+//   Both speak the same commands and answer the same results. idle always uses node.
 //   fanout: --readers 1000 --rates 20,50,100 --duration 10     (1 writer, 1 document)
 //   load:   --clients 200 --docs 20 --writers-per-doc 10 --rate 5 --duration 10
 //   idle:   --conns 10000 --docs 100 --hold 5
@@ -11,7 +14,7 @@
 // Every loop is bounded: fixed duration per step, a drain of at most --drain seconds, a 30 s
 // connect timeout per client, and a hard deadline for the whole run (--deadline, 170 s).
 import { spawn, fork } from 'node:child_process'
-import { readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs'
+import { readFileSync, mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs'
 import { createServer, connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
@@ -26,7 +29,13 @@ const arg = (name, def) => {
 }
 const scenario = arg('scenario', 'fanout')
 const serverNames = arg('servers', 'samenplan,hocuspocus,ywebsocket').split(',')
-const procs = Number(arg('procs', '2'))
+const loadgenBin = arg('loadgen-bin', join(root, 'build/bin/server_loadgen'))
+const loadgenArg = arg('loadgen', existsSync(loadgenBin) ? 'cpp' : 'node')
+if (loadgenArg !== 'cpp' && loadgenArg !== 'node') throw new Error('--loadgen cpp|node')
+// idle measures the server's memory per connection only: it stays on the Node workers
+const loadgen = scenario === 'idle' ? 'node' : loadgenArg
+const procs = Number(arg('procs', loadgen === 'cpp' ? '1' : '2'))
+const tickUs = arg('tick-us', '500') // server_loadgen: writer timer period
 const insertLen = Number(arg('insert-len', '8'))
 const drainMs = Number(arg('drain', '5')) * 1000
 const deadline = Number(arg('deadline', '170')) * 1000
@@ -48,8 +57,8 @@ function procStat (pid) {
     const kb = (k) => Number((status.match(new RegExp(`^${k}:\\s+(\\d+)`, 'm')) || [])[1] || 0)
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return { rss_kb: kb('VmRSS'), hwm_kb: kb('VmHWM'), ticks: Number(f[11]) + Number(f[12]), threads: Number(f[17]) }
-  } catch { return { rss_kb: 0, hwm_kb: 0, ticks: 0, threads: 0 } }
+    return { rss_kb: kb('VmRSS'), hwm_kb: kb('VmHWM'), ticks: Number(f[11]) + Number(f[12]), sys_ticks: Number(f[12]), threads: Number(f[17]) }
+  } catch { return { rss_kb: 0, hwm_kb: 0, ticks: 0, sys_ticks: 0, threads: 0 } }
 }
 
 /** busy ticks of the whole machine (all cores), /proc/stat */
@@ -137,9 +146,31 @@ async function stopServer (s) {
 
 // ---- workers ----
 let workers = []
+/** server_loadgen as a worker: the same commands and results, as JSON lines on stdin/stdout */
+function spawnCppWorker () {
+  const w = spawn(loadgenBin, ['--tick-us', tickUs], { stdio: ['pipe', 'pipe', 'inherit'] })
+  let buf = ''
+  w.stdout.setEncoding('utf8')
+  w.stdout.on('data', (d) => {
+    buf += d
+    let nl
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl)
+      buf = buf.slice(nl + 1)
+      if (line) w.emit('message', JSON.parse(line))
+    }
+  })
+  w.stdin.on('error', () => {})
+  w.send = (msg) => w.stdin.write(JSON.stringify(msg) + '\n')
+  w.on('exit', (code, signal) => { const p = w.pending.splice(0); if (code || signal) console.error(`server_loadgen exited: ${code ?? signal}`); for (const r of p) r({ ev: 'error', error: 'exited' }) })
+  return w
+}
+
 function startWorkers (n) {
   workers = Array.from({ length: n }, () => {
-    const w = fork(join(here, 'worker.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' })
+    const w = loadgen === 'cpp'
+      ? spawnCppWorker()
+      : fork(join(here, 'worker.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' })
     w.pending = []
     w.on('message', (m) => { if (m.ev === 'error') console.error('worker error:', m.error); const p = w.pending.shift(); if (p) p(m) })
     return w
@@ -157,6 +188,7 @@ async function connectClients (s, specs, concurrency = 64) {
   const parts = workers.map(() => [])
   specs.forEach((c, i) => parts[c.proc ?? (i % workers.length)].push(c))
   const res = await askAll(parts.map((clients) => ({ cmd: 'connect', clients, base: s.base, proto: s.proto, insertLen, concurrency })))
+  s.msgsInSeen = res.reduce((a, r) => a + r.counters.msgsIn, 0); s.bytesInSeen = res.reduce((a, r) => a + r.counters.bytesIn, 0)
   return {
     connected: res.reduce((a, r) => a + r.connected, 0),
     failed: res.reduce((a, r) => a + r.failed, 0),
@@ -204,8 +236,13 @@ async function step (s, { rate, duration, docClients, writersTotal }) {
     }
   }
   lat.sort((x, y) => x - y)
+  // counters are cumulative per worker: this step's messages / bytes received by all clients
+  const msgsIn = res.reduce((a, r) => a + r.counters.msgsIn, 0); const bytesIn = res.reduce((a, r) => a + r.counters.bytesIn, 0)
+  const msgsInStep = msgsIn - (s.msgsInSeen ?? 0); const bytesInStep = bytesIn - (s.bytesInSeen ?? 0)
+  s.msgsInSeen = msgsIn; s.bytesInSeen = bytesIn
   const wall = (end.t - t0) / 1000
   const lgTicks = end.w.reduce((acc, w, i) => acc + w.ticks - wstat0[i].ticks, 0)
+  const lgSysTicks = end.w.reduce((acc, w, i) => acc + w.sys_ticks - wstat0[i].sys_ticks, 0)
   return {
     rate_per_writer: rate,
     writers: writersTotal,
@@ -224,6 +261,11 @@ async function step (s, { rate, duration, docClients, writersTotal }) {
     server_rss_kb: end.st.rss_kb,
     server_hwm_kb: end.st.hwm_kb,
     loadgen_cpu_pct: 100 * lgTicks / CLK_TCK / wall,
+    loadgen_sys_cpu_pct: 100 * lgSysTicks / CLK_TCK / wall, // of loadgen_cpu_pct: in the kernel (socket reads, loopback TCP)
+    loadgen,
+    msgs_in: msgsInStep, // WebSocket messages received by all clients during the step and its drain
+    bytes_in: bytesInStep,
+    loadgen_us_per_msg_in: msgsInStep ? 1e6 * lgTicks / CLK_TCK / msgsInStep : null,
     // everything else on the machine (other engineers' jobs): should be ~0 for a clean figure
     other_cpu_pct: Math.max(0, 100 * ((end.m - m0) - lgTicks - (end.st.ticks - s0.ticks)) / CLK_TCK / wall),
     send_errors: res.reduce((a, r) => a + r.sendErrors, 0),
@@ -256,7 +298,7 @@ async function scenarioTraffic (s, spec) {
   for (const rate of rates) {
     const r = await step(s, { rate, duration, docClients, writersTotal: docs * Math.min(writersPerDoc, perDoc) })
     steps.push(r)
-    console.error(`  ${s.name} rate ${rate}/s/writer: ${fmt(r.updates_per_s)} upd/s complete, ${fmt(r.deliveries_per_s)} deliveries/s, p50 ${fmt(r.p50_ms, 2)} p99 ${fmt(r.p99_ms, 2)} ms, incomplete ${r.incomplete}, server CPU ${fmt(r.server_cpu_pct)}%, RSS ${fmt(r.server_rss_kb / 1024, 1)} MB, loadgen CPU ${fmt(r.loadgen_cpu_pct)}%, other CPU ${fmt(r.other_cpu_pct)}%`)
+    console.error(`  ${s.name} rate ${rate}/s/writer: ${fmt(r.updates_per_s)} upd/s complete, ${fmt(r.deliveries_per_s)} deliveries/s, p50 ${fmt(r.p50_ms, 2)} p99 ${fmt(r.p99_ms, 2)} ms, incomplete ${r.incomplete}, server CPU ${fmt(r.server_cpu_pct)}%, RSS ${fmt(r.server_rss_kb / 1024, 1)} MB, loadgen CPU ${fmt(r.loadgen_cpu_pct)}% (sys ${fmt(r.loadgen_sys_cpu_pct)}%, ${fmt(r.msgs_in)} msgs in, ${fmt(r.loadgen_us_per_msg_in, 2)} µs/msg), other CPU ${fmt(r.other_cpu_pct)}%`)
   }
   return { ...conn, clients: specs.length, docs, per_doc: perDoc, writers_per_doc: Math.min(writersPerDoc, perDoc), rss_before_kb: before.rss_kb, rss_after_connect_kb: afterConnect.rss_kb, steps }
 }
@@ -298,7 +340,8 @@ function fmt (x, d = 0) {
 }
 
 // ---- main ----
-const results = { scenario, date: new Date().toISOString(), node: process.version, args: argv, servers: {} }
+const results = { scenario, date: new Date().toISOString(), node: process.version, loadgen, loadgen_procs: procs, args: argv, servers: {} }
+console.error(`load generator: ${loadgen === 'cpp' ? loadgenBin : 'worker.mjs'} x ${procs}`)
 for (const name of serverNames) {
   startWorkers(procs)
   let s

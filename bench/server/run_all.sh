@@ -4,13 +4,22 @@
 # locked run takes more than ~2 minutes. JSON results in OUT_DIR (default /tmp/samenplan-bench-server),
 # then the side-by-side tables (report.mjs).
 #   bench/server/run_all.sh [OUT_DIR]
-# Needs: build/bin/samenplan (Release), (cd bench/server && npm ci).
+#   LOADGEN=cpp|node: load generator of the fanout and load runs (run.mjs --loadgen; default cpp
+#   when build/bin/server_loadgen exists, else node). idle always uses the Node workers.
+# Needs: build/bin/samenplan (Release), build/bin/server_loadgen, (cd bench/server && npm ci).
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 out="${1:-/tmp/samenplan-bench-server}"
 mkdir -p "$out"
 LOCK=/tmp/samenplan-build.lock
 SERVERS="${SERVERS:-samenplan hocuspocus ywebsocket}"
+if [ -z "${LOADGEN:-}" ]; then
+  [ -x "$here/../../build/bin/server_loadgen" ] && LOADGEN=cpp || LOADGEN=node
+fi
+# fan-out ramp: the C++ load generator offers up to 20,000 updates/s; y-websocket falls behind
+# from 100/s and grows to GBs of RAM beyond 2,000/s, so it keeps the short ramp.
+RATES_SHORT=5,20,50,100,200,500,1000,2000
+[ "$LOADGEN" = cpp ] && RATES_LONG=$RATES_SHORT,5000,10000,20000 || RATES_LONG=$RATES_SHORT
 
 # 10,000 idle connections: the server and the client processes each need that many fds.
 ulimit -n 65536 2>/dev/null || echo "note: ulimit -n stays at $(ulimit -n) (hard limit $(ulimit -Hn))" >&2
@@ -34,8 +43,11 @@ run() { # scenario server args...
 }
 
 [ -n "${PRELOAD:-}" ] && EXTRA="--preload $PRELOAD" || EXTRA=""
-for s in $SERVERS; do run fanout "$s" --readers 1000 --rates 5,20,50,100,200,500,1000,2000 --duration 5 --drain 3 $EXTRA; done
-for s in $SERVERS; do run load "$s" --clients 1000 --docs 100 --rates 1,2,5,10 --duration 5 --drain 3 $EXTRA; done
+for s in $SERVERS; do
+  [ "$s" = ywebsocket ] && rates=$RATES_SHORT || rates=$RATES_LONG
+  run fanout "$s" --loadgen "$LOADGEN" --readers 1000 --rates "$rates" --duration 5 --drain 3 $EXTRA
+done
+for s in $SERVERS; do run load "$s" --loadgen "$LOADGEN" --clients 1000 --docs 100 --rates 1,2,5,10 --duration 5 --drain 3 $EXTRA; done
 for s in $SERVERS; do run idle "$s" --conns 10000 --docs 100 --hold 5; done
 
 for sc in fanout load idle; do
