@@ -21,17 +21,20 @@ using crdt::AnyObject;
 
 std::vector<uint8_t> read_input(const std::string& path) {
   if (path == "-") {
-    std::vector<uint8_t> data((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    std::vector<uint8_t> data((std::istreambuf_iterator<char>(std::cin)),
+                              std::istreambuf_iterator<char>());
     return data;
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) fail("cannot read " + path);
-  return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
 }
 
 void write_output(const std::string& path, const std::vector<uint8_t>& data) {
   if (path == "-") {
-    std::cout.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+    std::cout.write(reinterpret_cast<const char*>(data.data()),
+                    static_cast<std::streamsize>(data.size()));
     std::cout.flush();
     return;
   }
@@ -55,7 +58,8 @@ void add_crdt_command(CLI::App& root) {
   crdt_cmd->require_subcommand(1);
 
   // merge OUT IN...
-  auto* merge = crdt_cmd->add_subcommand("merge", "Apply updates in order to a fresh document and write its state");
+  auto* merge = crdt_cmd->add_subcommand(
+      "merge", "Apply updates in order to a fresh document and write its state");
   auto merge_out = std::make_shared<std::string>();
   auto merge_in = std::make_shared<std::vector<std::string>>();
   merge->add_option("out", *merge_out, "output file (- for stdout)")->required();
@@ -65,6 +69,22 @@ void add_crdt_command(CLI::App& root) {
     for (const auto& path : *merge_in) apply_or_fail(doc, path);
     auto state = doc.encode_state_as_update_v1();
     write_output(*merge_out, state.value());
+  });
+
+  // merge-updates OUT IN...
+  auto* merge_updates = crdt_cmd->add_subcommand(
+      "merge-updates", "Merge updates into one without a document (Y.mergeUpdates)");
+  auto mu_out = std::make_shared<std::string>();
+  auto mu_in = std::make_shared<std::vector<std::string>>();
+  merge_updates->add_option("out", *mu_out, "output file (- for stdout)")->required();
+  merge_updates->add_option("inputs", *mu_in, "v1 update files (- for stdin)")->required();
+  merge_updates->callback([mu_out, mu_in] {
+    std::vector<std::vector<uint8_t>> inputs;
+    for (const auto& path : *mu_in) inputs.push_back(read_input(path));
+    std::vector<std::span<const uint8_t>> spans(inputs.begin(), inputs.end());
+    auto merged = crdt::merge_updates_v1(spans);
+    if (!merged.ok()) fail("malformed update: " + merged.status().to_string());
+    write_output(*mu_out, merged.value());
   });
 
   // json IN NAME:KIND...
@@ -123,7 +143,8 @@ void add_crdt_command(CLI::App& root) {
   });
 
   // diff IN SV OUT
-  auto* diff = crdt_cmd->add_subcommand("diff", "Write what a peer with the given state vector lacks");
+  auto* diff =
+      crdt_cmd->add_subcommand("diff", "Write what a peer with the given state vector lacks");
   auto diff_in = std::make_shared<std::string>();
   auto diff_sv = std::make_shared<std::string>();
   auto diff_out = std::make_shared<std::string>();

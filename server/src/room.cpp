@@ -295,12 +295,15 @@ void room::flush_batch() {
       }
     }
   }
-  // The sessions share this strand, so this includes their writes (not the
-  // write completions, nor what the receivers spend reading: hence twice).
+  // The sessions share this strand and write without blocking, so this is
+  // what the broadcast cost, kernel included. Pausing for half of it leaves
+  // the thread free a third of the time under load (the receivers, the store
+  // worker, other rooms) while adding at most half a broadcast to an update's
+  // wait; measured against 0× and 2× in docs/BENCHMARKS.md.
   const auto end = std::chrono::steady_clock::now();
   constexpr auto kMaxPause = std::chrono::milliseconds(50);
   next_flush_at_ =
-      end + std::min<std::chrono::steady_clock::duration>(2 * (end - start), kMaxPause);
+      end + std::min<std::chrono::steady_clock::duration>((end - start) / 2, kMaxPause);
 }
 
 void room::schedule_sweep() {

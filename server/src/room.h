@@ -88,7 +88,7 @@ class room : public std::enable_shared_from_this<room> {
   void emit(send_to target, ConnectionId sender, const shared_bytes& message);
   void dispatch(send_to target, ConnectionId sender, const shared_bytes& message);
   // Broadcast pacing: the batch is sent at once when the room is idle;
-  // right after a broadcast, not before twice as long as that broadcast
+  // right after a broadcast, not before half as long as that broadcast
   // took (at most 50 ms), and whatever is released meanwhile goes out merged.
   void schedule_flush();
   void flush_batch();

@@ -1,11 +1,14 @@
 // In-process tests of samenplan::server::server through a real socket.
 #include "samenplan/server/server.h"
 
+#include <unistd.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <string>
 #include <thread>
 
@@ -34,11 +37,27 @@ http::response<http::string_body> request(std::uint16_t port, http::verb verb,
   return parser.release();
 }
 
-samenplan::server::server_config test_config() {
+// A fresh data directory under the system's temp directory, removed at the
+// end of the test (never in the directory the tests run from).
+struct temp_data_dir {
+  std::filesystem::path path;
+  temp_data_dir() {
+    static int counter = 0;
+    path =
+        std::filesystem::temp_directory_path() /
+        ("samenplan-server-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+  }
+  ~temp_data_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
+samenplan::server::server_config test_config(const temp_data_dir& dir) {
   samenplan::server::server_config config;
   config.host = "127.0.0.1";
   config.port = 0;
-  config.data_dir = "unused";
+  config.data_dir = dir.path;
   return config;
 }
 
@@ -46,7 +65,8 @@ samenplan::server::server_config test_config() {
 
 TEST_CASE("server answers /healthz and 404 on a free port, then stops", "[server]") {
   const int threads = GENERATE(1, 2);
-  auto config = test_config();
+  const temp_data_dir dir;
+  auto config = test_config(dir);
   config.threads = threads;
   samenplan::server::server srv(config);
   REQUIRE_FALSE(srv.open());
@@ -74,10 +94,12 @@ TEST_CASE("server answers /healthz and 404 on a free port, then stops", "[server
 }
 
 TEST_CASE("open() reports a port that is already taken", "[server]") {
-  samenplan::server::server first(test_config());
+  const temp_data_dir first_dir;
+  samenplan::server::server first(test_config(first_dir));
   REQUIRE_FALSE(first.open());
 
-  auto config = test_config();
+  const temp_data_dir dir;
+  auto config = test_config(dir);
   config.port = first.port();
   samenplan::server::server second(config);
   const auto ec = second.open();
