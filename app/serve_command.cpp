@@ -24,6 +24,7 @@ struct serve_options {
   std::size_t max_queue_mb = 64;
   std::string web_root;
   int unload_after_ms = 2000;
+  int idle_timeout_s = 300;
 };
 
 std::string url_host(const std::string& host) {
@@ -49,6 +50,7 @@ void run_serve(const serve_options& opts) {
   config.max_message_bytes = opts.max_message_mb * 1024 * 1024;
   config.max_queued_bytes = opts.max_queue_mb * 1024 * 1024;
   config.unload_after_ms = opts.unload_after_ms;
+  config.idle_timeout_ms = opts.idle_timeout_s * 1000;
   if (!opts.web_root.empty()) {
     config.web_root = opts.web_root;
   } else if (std::filesystem::exists("web-client/dist/index.html", ec)) {
@@ -80,22 +82,33 @@ void add_serve_command(CLI::App& root) {
   serve->add_option("--threads", opts->threads, "I/O threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
-  serve->add_option("--durability", opts->durability,
-                    "normal: survives kill -9; full: fsync every commit, survives power loss")
+  serve
+      ->add_option("--durability", opts->durability,
+                   "normal: survives kill -9; full: fsync every commit, survives power loss")
       ->capture_default_str()
       ->check(CLI::IsMember({"normal", "full"}));
-  serve->add_option("--max-message-mb", opts->max_message_mb, "Largest WebSocket message / update body (MiB)")
+  serve
+      ->add_option("--max-message-mb", opts->max_message_mb,
+                   "Largest WebSocket message / update body (MiB)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
-  serve->add_option("--max-queue-mb", opts->max_queue_mb,
-                    "Unsent bytes a connection may have queued before it is closed (1013)")
+  serve
+      ->add_option("--max-queue-mb", opts->max_queue_mb,
+                   "Unsent bytes a connection may have queued before it is closed (1013)")
       ->capture_default_str()
       ->check(CLI::Range(1, 4096));
-  serve->add_option("--web-root", opts->web_root, "The built web client (default: web-client/dist when present)");
-  serve->add_option("--unload-after-ms", opts->unload_after_ms,
-                    "Unload a document this long after its last client left")
+  serve->add_option("--web-root", opts->web_root,
+                    "The built web client (default: web-client/dist when present)");
+  serve
+      ->add_option("--unload-after-ms", opts->unload_after_ms,
+                   "Unload a document this long after its last client left")
       ->capture_default_str()
       ->check(CLI::Range(0, 3600000));
+  serve
+      ->add_option("--idle-timeout", opts->idle_timeout_s,
+                   "Close a WebSocket that sent nothing for this many seconds (pinged at half)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
   serve->callback([opts] { run_serve(*opts); });
 }
 

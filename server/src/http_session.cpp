@@ -11,6 +11,8 @@
 #include "http_api.h"
 #include "log.h"
 #include "samenplan/server/routing.h"
+#include "ws_handshake.h"
+#include "ws_session.h"
 
 namespace samenplan::server {
 
@@ -178,11 +180,19 @@ void http_session::handle_request() {
   switch (route.kind) {
     case route_kind::websocket:
       if (beast::websocket::is_upgrade(req)) {
+        ws_handshake hs = check_ws_handshake(req);
+        if (!hs.switching) {
+          log_line("ws " + route.doc_id + ": handshake refused: " +
+                   hs.refusal.body().substr(0, hs.refusal.body().size() - 1));
+          return send(std::move(hs.refusal));
+        }
         stream_.expires_never();
+        const auto early = buffer_.cdata();
+        const auto* p = static_cast<const std::uint8_t*>(early.data());
         auto session =
             std::make_shared<ws_session>(std::move(stream_), ctx_->rooms, route.doc_id,
                                          identity_from_target(req.target()), ctx_->limits);
-        session->run(parser_->release());
+        session->run(std::move(*hs.switching), std::vector<std::uint8_t>(p, p + early.size()));
         return;
       }
       return send(make_response(req));

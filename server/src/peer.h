@@ -2,6 +2,7 @@
 // be tested with fake peers.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -30,7 +31,7 @@ inline constexpr std::uint16_t kGoingAway = 1001;
 inline constexpr std::uint16_t kInvalidPayload = 1007;  // malformed update
 inline constexpr std::uint16_t kPolicy = 1008;          // malformed protocol message
 inline constexpr std::uint16_t kTooBig = 1009;
-inline constexpr std::uint16_t kTryAgainLater = 1013;   // reader too slow
+inline constexpr std::uint16_t kTryAgainLater = 1013;  // reader too slow
 }  // namespace close_code
 
 class peer {
@@ -45,6 +46,10 @@ class peer {
     send(std::move(last));
     close(code, std::move(reason));
   }
+  // Called by the room every room_config::sweep_every with the time:
+  // connections check for idleness there (pings, timeouts) instead of each
+  // holding a timer. On the room's strand.
+  virtual void tick(std::chrono::steady_clock::time_point /*now*/) {}
   virtual const peer_identity& identity() const = 0;
   // Unique per process.
   virtual std::uint64_t id() const = 0;

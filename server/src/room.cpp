@@ -33,7 +33,8 @@ room::room(net::io_context& ioc, std::string doc_id, store_worker& worker, room_
       registry_(registry),
       config_(config),
       unload_timer_(strand_),
-      flush_timer_(strand_) {
+      flush_timer_(strand_),
+      sweep_timer_(strand_) {
   global_metrics().open_docs++;
 }
 
@@ -83,6 +84,7 @@ void room::join(std::shared_ptr<peer> p) {
         return;
       }
       self->peers_[p->id()] = p;
+      self->schedule_sweep();
       self->carry_out(self->logic_.on_join(p->id()), p->id(), p->identity(), nullptr);
     });
   });
@@ -299,6 +301,23 @@ void room::flush_batch() {
   constexpr auto kMaxPause = std::chrono::milliseconds(50);
   next_flush_at_ =
       end + std::min<std::chrono::steady_clock::duration>(2 * (end - start), kMaxPause);
+}
+
+void room::schedule_sweep() {
+  if (sweeping_ || peers_.empty()) return;
+  sweeping_ = true;
+  sweep_timer_.expires_after(config_.sweep_every);
+  sweep_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    self->sweeping_ = false;
+    if (ec || self->failed_) return;
+    const auto now = std::chrono::steady_clock::now();
+    // tick() may close a connection, which leaves the room later (posted):
+    // iterating peers_ here is safe.
+    for (const auto& [id, weak] : self->peers_) {
+      if (auto p = weak.lock()) p->tick(now);
+    }
+    self->schedule_sweep();
+  });
 }
 
 void room::fail(const std::string& why) {

@@ -35,6 +35,9 @@ class room_registry;
 struct room_config {
   std::chrono::milliseconds unload_after{2000};
   uint64_t checkpoint_every = 1000;  // log entries between checkpoints
+  // How often the room calls peer::tick() on its connections (idle pings
+  // and timeouts), while it has any.
+  std::chrono::milliseconds sweep_every{5000};
 };
 
 class room : public std::enable_shared_from_this<room> {
@@ -95,6 +98,7 @@ class room : public std::enable_shared_from_this<room> {
   void fail(const std::string& why);
   void maybe_schedule_unload();
   void maybe_checkpoint(bool force);
+  void schedule_sweep();
 
   net::strand<net::io_context::executor_type> strand_;
   room_logic logic_;
@@ -115,6 +119,8 @@ class room : public std::enable_shared_from_this<room> {
   update_batch batch_;  // released sync updates not sent yet
   bool flush_scheduled_ = false;
   net::steady_timer flush_timer_;
+  net::steady_timer sweep_timer_;
+  bool sweeping_ = false;
   std::chrono::steady_clock::time_point next_flush_at_{};
   uint64_t last_seq_ = 0;
   uint64_t checkpoint_seq_ = 0;

@@ -1,7 +1,9 @@
 #include "samenplan/server/server.h"
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <chrono>
 #include <csignal>
 #include <string>
 #include <thread>
@@ -39,9 +41,14 @@ class server::impl {
     ctx_->worker = std::make_unique<store_worker>(*ctx_->store);
     room_config rc;
     rc.unload_after = std::chrono::milliseconds(config_.unload_after_ms);
+    const auto idle = std::chrono::milliseconds(std::max(config_.idle_timeout_ms, 1));
+    rc.sweep_every =
+        std::clamp(idle / 4, std::chrono::milliseconds(1), std::chrono::milliseconds(5000));
     ctx_->rooms = std::make_shared<room_registry>(ioc_, *ctx_->worker, rc);
     ctx_->limits.max_message_bytes = config_.max_message_bytes;
     ctx_->limits.max_queued_bytes = config_.max_queued_bytes;
+    ctx_->limits.idle_timeout = idle;
+    ctx_->limits.ping_after = idle / 2;
     ctx_->max_update_bytes = config_.max_message_bytes;
     ctx_->web_root = config_.web_root;
     listener_ = std::make_shared<listener>(ioc_, ctx_);
@@ -57,7 +64,8 @@ class server::impl {
     if (results.empty()) return std::make_error_code(std::errc::address_not_available);
     ec = listener_->open(results.begin()->endpoint());
     if (ec) {
-      error_text_ = "cannot listen on " + config_.host + ":" + std::to_string(config_.port) + ": " + ec.message();
+      error_text_ = "cannot listen on " + config_.host + ":" + std::to_string(config_.port) + ": " +
+                    ec.message();
       return ec;
     }
     port_ = listener_->local_endpoint().port();

@@ -30,6 +30,7 @@ test('a reader that does not read is closed with 1013; others go on', async () =
     }
     stuck._socket.resume()
     await waitFor(() => code !== undefined, 10000, 'the stuck connection closes')
+    if (code !== 1013) console.error(server.stderr())
     assert.equal(code, 1013)
     const len = writer.doc.getText('t').length
     await waitFor(() => reader.doc.getText('t').length === len, 30000, 'the normal reader has everything')

@@ -20,6 +20,9 @@ struct server_config {
   std::size_t max_queued_bytes = 64 * 1024 * 1024;  // per connection
   std::filesystem::path web_root;                   // the built web client; empty: none
   int unload_after_ms = 2000;  // a document leaves memory this long after its last client
+  // A WebSocket that sends nothing for this long is closed; it is pinged at
+  // half of it (clients answer pings, so only dead connections are closed).
+  int idle_timeout_ms = 300'000;
 };
 
 // Owns the io_context, its threads, the listener and the SIGINT/SIGTERM handler.
