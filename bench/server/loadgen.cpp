@@ -13,6 +13,8 @@
 // last one got it. Times are CLOCK_MONOTONIC in ms, the clock of Node's process.hrtime.
 //
 //   server_loadgen [--tick-us 500]      (commands on stdin; see bench/README.md)
+// --tick-us: the least time between two wake-ups of the writers' timer, which is otherwise
+// armed for the next update due.
 #include <arpa/inet.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -136,7 +138,8 @@ class Loadgen {
   void on_tick();
   void start_next_connects();
   void finish_step();
-  void set_tick(int64_t ns);
+  void set_tick(int64_t ns);    // periodic (connects, drain)
+  void arm_at(int64_t abs_ns);  // one shot (a step's writers)
   void reply(const std::string& line);
 
   int64_t tick_ns_;
@@ -277,6 +280,14 @@ void Loadgen::reply(const std::string& line) {
     if (n <= 0) std::exit(4);  // run.mjs is gone
     off += static_cast<size_t>(n);
   }
+}
+
+void Loadgen::arm_at(int64_t abs_ns) {
+  itimerspec its{};  // one shot at abs_ns (CLOCK_MONOTONIC); a past time fires at once
+  abs_ns = std::max<int64_t>(abs_ns, 1);
+  its.it_value.tv_sec = abs_ns / 1'000'000'000;
+  its.it_value.tv_nsec = abs_ns % 1'000'000'000;
+  timerfd_settime(timer_, TFD_TIMER_ABSTIME, &its, nullptr);
 }
 
 void Loadgen::set_tick(int64_t ns) {
@@ -430,7 +441,7 @@ void Loadgen::cmd_run(const json::object& m) {
   measuring_ = true;
   running_ = true;
   draining_ = false;
-  set_tick(tick_ns_);
+  arm_at(start_ns_);
 }
 
 void Loadgen::on_tick() {
@@ -445,7 +456,10 @@ void Loadgen::on_tick() {
   }
   if (!running_) return;
   if (!draining_) {
-    if (t < start_ns_) return;
+    if (t < start_ns_) {
+      arm_at(start_ns_);
+      return;
+    }
     const double el_ms = static_cast<double>(std::min(t, end_ns_) - start_ns_) / 1e6;
     for (Client* w : writers_) {
       const uint64_t due =
@@ -470,7 +484,16 @@ void Loadgen::on_tick() {
       draining_ = true;
       drain_deadline_ = now_ns() + drain_ns_;
       set_tick(10'000'000);
+      return;
     }
+    // next wake-up: when the first writer's next update is due (update s of a writer is due
+    // at phase + s / rate), at least tick_ns_ from now, at the latest at the end of the step
+    int64_t next = end_ns_;
+    for (const Client* w : writers_) {
+      const double due_ms = w->phase_ms_ + static_cast<double>(w->sent_in_step_) * 1000 / rate_;
+      next = std::min(next, start_ns_ + static_cast<int64_t>(due_ms * 1e6));
+    }
+    arm_at(std::max(next, t + tick_ns_));
     return;
   }
   // drain: until drainMs or nothing received for 500 ms
