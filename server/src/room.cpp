@@ -306,6 +306,15 @@ void room::flush_batch() {
       end + std::min<std::chrono::steady_clock::duration>((end - start) / 2, kMaxPause);
 }
 
+void room::close_all(std::uint16_t code, std::string reason) {
+  net::post(strand_, [self = shared_from_this(), code, reason = std::move(reason)] {
+    self->flush_batch();
+    for (const auto& [id, weak] : self->peers_) {
+      if (auto p = weak.lock()) p->close(code, reason);
+    }
+  });
+}
+
 void room::schedule_sweep() {
   if (sweeping_ || peers_.empty()) return;
   sweeping_ = true;

@@ -68,6 +68,9 @@ class room : public std::enable_shared_from_this<room> {
   void http_state(std::vector<std::uint8_t> state_vector,
                   std::function<void(crdt::Result<std::vector<std::uint8_t>>)> done);
 
+  // Sends what is batched, then closes every connection with `code`.
+  void close_all(std::uint16_t code, std::string reason);
+
   // Users: sessions and HTTP requests that hold the room (registry only).
   std::atomic<int>& users() { return users_; }
   void release();  // one user is done

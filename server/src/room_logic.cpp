@@ -32,13 +32,14 @@ room_logic::room_logic(std::string doc_id)
 Status room_logic::load(const LoadedDoc& stored) {
   if (stored.checkpoint) {
     auto s = doc_.apply_update_v1(stored.checkpoint->state);
-    if (!s.ok()) return Status::error(Errc::kCorrupt, "checkpoint of " + doc_id_ + ": " + s.to_string());
+    if (!s.ok())
+      return Status::error(Errc::kCorrupt, "checkpoint of " + doc_id_ + ": " + s.to_string());
   }
   for (const auto& entry : stored.tail) {
     auto s = doc_.apply_update_v1(entry.bytes);
     if (!s.ok()) {
-      return Status::error(Errc::kCorrupt,
-                           "log entry " + std::to_string(entry.seq) + " of " + doc_id_ + ": " + s.to_string());
+      return Status::error(Errc::kCorrupt, "log entry " + std::to_string(entry.seq) + " of " +
+                                               doc_id_ + ": " + s.to_string());
     }
   }
   // Documents created with a kind (POST /api/docs, `samenplan create`) are
@@ -47,7 +48,8 @@ Status room_logic::load(const LoadedDoc& stored) {
     auto guard = docmodel::UpdateGuard::for_doc(doc_);
     if (!guard.ok()) {
       log_line("room " + doc_id_ + ": " + stored.meta.kind + " document does not validate (" +
-               guard.violation().path + ": " + guard.violation().message + "); its updates are not checked");
+               guard.violation().path + ": " + guard.violation().message +
+               "); its updates are not checked");
     } else if (guard.value() && guard.value()->kind() == stored.meta.kind) {
       guard_ = std::move(guard.value());
       kind_ = stored.meta.kind;
@@ -58,10 +60,12 @@ Status room_logic::load(const LoadedDoc& stored) {
 
 room_output room_logic::on_join(ConnectionId /*conn*/) {
   room_output out;
-  out.messages.push_back({send_to::sender, make_shared_bytes(protocol::encode_sync_step1(doc_.encode_state_vector()))});
+  out.messages.push_back({send_to::sender, make_shared_bytes(protocol::encode_sync_step1(
+                                               doc_.encode_state_vector()))});
   auto states = awareness_.states();
   if (!states.empty()) {
-    out.messages.push_back({send_to::sender, make_shared_bytes(protocol::encode_awareness_entries(states))});
+    out.messages.push_back(
+        {send_to::sender, make_shared_bytes(protocol::encode_awareness_entries(states))});
   }
   return out;
 }
@@ -73,9 +77,11 @@ room_output room_logic::apply_remote(std::span<const std::uint8_t> update, bool 
     if (verdict.violation) {
       const docmodel::Violation& v = *verdict.violation;
       out.close_code = close_code::kPolicy;
-      out.close_reason = "schema violation at " + (v.path.empty() ? std::string("/") : v.path) + ": " + v.message;
+      out.close_reason =
+          "schema violation at " + (v.path.empty() ? std::string("/") : v.path) + ": " + v.message;
       out.violation_json = v.to_json();
-      out.messages.push_back({send_to::sender, make_shared_bytes(protocol::encode_auth_denied(*out.violation_json))});
+      out.messages.push_back(
+          {send_to::sender, make_shared_bytes(protocol::encode_auth_denied(*out.violation_json))});
       return out;
     }
     if (verdict.title_changed) out.new_title = guard_->title();
@@ -106,7 +112,8 @@ room_output room_logic::on_message(ConnectionId conn, std::span<const std::uint8
   auto decoded = protocol::decode_message(frame);
   if (!decoded.ok()) {
     room_output out;
-    out.close_code = decoded.status().code() == Errc::kBadJson ? close_code::kInvalidPayload : close_code::kPolicy;
+    out.close_code = decoded.status().code() == Errc::kBadJson ? close_code::kInvalidPayload
+                                                               : close_code::kPolicy;
     out.close_reason = "malformed message: " + decoded.status().to_string();
     return out;
   }
@@ -121,8 +128,10 @@ room_output room_logic::on_message(ConnectionId conn, std::span<const std::uint8
             out.close_reason = "malformed state vector: " + diff.status().to_string();
             return;
           }
-          out.messages.push_back({send_to::sender, make_shared_bytes(protocol::encode_sync_step2(diff.value()))});
-        } else if constexpr (std::is_same_v<T, protocol::SyncStep2> || std::is_same_v<T, protocol::SyncUpdate>) {
+          out.messages.push_back(
+              {send_to::sender, make_shared_bytes(protocol::encode_sync_step2(diff.value()))});
+        } else if constexpr (std::is_same_v<T, protocol::SyncStep2> ||
+                             std::is_same_v<T, protocol::SyncUpdate>) {
           out = apply_remote(m.update, true);
         } else if constexpr (std::is_same_v<T, protocol::Awareness>) {
           auto accepted = awareness_.apply(conn, m.entries);
@@ -132,11 +141,14 @@ room_output room_logic::on_message(ConnectionId conn, std::span<const std::uint8
             return;
           }
           if (!accepted->empty()) {
-            out.messages.push_back({send_to::others, make_shared_bytes(protocol::encode_awareness_entries(*accepted))});
+            out.messages.push_back(
+                {send_to::others,
+                 make_shared_bytes(protocol::encode_awareness_entries(*accepted))});
           }
         } else if constexpr (std::is_same_v<T, protocol::QueryAwareness>) {
           auto states = awareness_.states();
-          out.messages.push_back({send_to::sender, make_shared_bytes(protocol::encode_awareness_entries(states))});
+          out.messages.push_back(
+              {send_to::sender, make_shared_bytes(protocol::encode_awareness_entries(states))});
         } else {
           // Auth messages are sent by servers, not clients: ignore.
         }
@@ -149,14 +161,18 @@ room_output room_logic::on_leave(ConnectionId conn) {
   room_output out;
   auto removed = awareness_.remove_connection(conn);
   if (!removed.empty()) {
-    out.messages.push_back({send_to::others, make_shared_bytes(protocol::encode_awareness_entries(removed))});
+    out.messages.push_back(
+        {send_to::others, make_shared_bytes(protocol::encode_awareness_entries(removed))});
   }
   return out;
 }
 
-room_output room_logic::apply_update(std::span<const std::uint8_t> update) { return apply_remote(update, false); }
+room_output room_logic::apply_update(std::span<const std::uint8_t> update) {
+  return apply_remote(update, false);
+}
 
-crdt::Result<std::vector<std::uint8_t>> room_logic::state(std::span<const std::uint8_t> state_vector) const {
+crdt::Result<std::vector<std::uint8_t>> room_logic::state(
+    std::span<const std::uint8_t> state_vector) const {
   return doc_.encode_state_as_update_v1(state_vector);
 }
 

@@ -1,5 +1,7 @@
 #include "room_registry.h"
 
+#include <vector>
+
 namespace samenplan::server {
 
 room_registry::room_registry(net::io_context& ioc, store_worker& worker, room_config config)
@@ -37,6 +39,15 @@ void room_registry::forget(room* r) {
 bool room_registry::is_open(const std::string& doc_id) {
   std::lock_guard lock(mu_);
   return rooms_.count(doc_id) > 0;
+}
+
+void room_registry::close_all(std::uint16_t code, const std::string& reason) {
+  std::vector<std::shared_ptr<room>> rooms;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, r] : rooms_) rooms.push_back(r);
+  }
+  for (const auto& r : rooms) r->close_all(code, reason);
 }
 
 size_t room_registry::open_rooms() {

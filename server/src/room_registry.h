@@ -25,6 +25,8 @@ class room_registry {
   // Removes `r` whatever its users (after a failure).
   void forget(room* r);
   size_t open_rooms();
+  // Closes every connection of every open room (shutdown).
+  void close_all(std::uint16_t code, const std::string& reason);
   bool is_open(const std::string& doc_id);
 
  private:

@@ -1,8 +1,10 @@
 #include "samenplan/server/server.h"
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <csignal>
 #include <string>
@@ -12,6 +14,7 @@
 
 #include "listener.h"
 #include "log.h"
+#include "metrics.h"
 #include "net.h"
 #include "server_context.h"
 #include "sqlite_store.h"
@@ -94,16 +97,33 @@ class server::impl {
   std::string error_text() const { return error_text_; }
 
   void stop() {
+    if (stopping_.exchange(true)) return;
     if (listener_) listener_->stop();
     net::post(ioc_, [this] {
       beast::error_code ignored;
       signals_.cancel(ignored);
+      // Every client is told (close 1001, "going away": y-websocket clients
+      // reconnect later); the loop ends once their connections are gone, or
+      // after kShutdownGrace. What they sent is committed by run().
+      if (ctx_->rooms) ctx_->rooms->close_all(close_code::kGoingAway, "server shutting down");
+      shutdown_deadline_ = std::chrono::steady_clock::now() + kShutdownGrace;
+      wait_for_connections();
     });
-    // Open connections are abandoned; their sessions are destroyed with ioc_.
-    ioc_.stop();
   }
 
  private:
+  static constexpr auto kShutdownGrace = std::chrono::milliseconds(1000);
+
+  void wait_for_connections() {
+    if (global_metrics().connections.load() <= 0 ||
+        std::chrono::steady_clock::now() >= shutdown_deadline_) {
+      ioc_.stop();
+      return;
+    }
+    shutdown_timer_.expires_after(std::chrono::milliseconds(10));
+    shutdown_timer_.async_wait([this](const beast::error_code&) { wait_for_connections(); });
+  }
+
   server_config config_;
   net::io_context ioc_;
   net::signal_set signals_;
@@ -111,6 +131,9 @@ class server::impl {
   std::shared_ptr<listener> listener_;
   std::string error_text_;
   std::uint16_t port_ = 0;
+  std::atomic<bool> stopping_{false};
+  net::steady_timer shutdown_timer_{ioc_};
+  std::chrono::steady_clock::time_point shutdown_deadline_{};
 };
 
 server::server(server_config config) : impl_(std::make_unique<impl>(std::move(config))) {}

@@ -177,3 +177,19 @@ test('a burst of updates reaches a reader in order, whole, many frames per read'
     await server.stop()
   }
 })
+
+test('SIGTERM tells every client: close 1001, then the server exits 0', async () => {
+  const server = await startServer()
+  const c = await rawClient(server, 'raw-term')
+  await waitFor(() => c.frames.length >= 1, 5000, 'connected')
+  const w = connect(server, 'raw-term', { name: 'w' })
+  await synced(w.provider)
+  let code
+  w.provider.ws.addEventListener('close', (e) => { code = code ?? e.code })
+  assert.equal(await server.stop(), 0)
+  await waitFor(() => c.frames.some((f) => f.op === 0x8), 5000, 'a close frame')
+  assert.equal(closeCode(c.frames.find((f) => f.op === 0x8)), 1001)
+  await waitFor(() => code !== undefined, 5000, 'the provider sees the close')
+  assert.equal(code, 1001)
+  w.provider.destroy(); w.doc.destroy()
+})
