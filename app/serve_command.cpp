@@ -19,6 +19,7 @@ struct serve_options {
   std::uint16_t port = 8080;
   std::string data_dir = "./data";
   int threads = 1;
+  int fanout_threads = 1;
   std::string durability = "normal";
   std::size_t max_message_mb = 16;
   std::size_t max_queue_mb = 64;
@@ -46,6 +47,7 @@ void run_serve(const serve_options& opts) {
   config.port = opts.port;
   config.data_dir = opts.data_dir;
   config.threads = opts.threads;
+  config.fanout_threads = opts.fanout_threads;
   config.durability_full = opts.durability == "full";
   config.max_message_bytes = opts.max_message_mb * 1024 * 1024;
   config.max_queued_bytes = opts.max_queue_mb * 1024 * 1024;

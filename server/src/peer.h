@@ -39,6 +39,10 @@ class peer {
   virtual ~peer() = default;
   // Queues a message; thread-safe.
   virtual void send(shared_bytes message) = 0;
+  // send() for a caller that holds the room's strand, possibly on another
+  // thread (fanout_pool: the strand's handler waits for it).
+  // REQUIRES: no other thread runs this peer's code meanwhile.
+  virtual void send_owned(shared_bytes message) { send(std::move(message)); }
   // Closes the connection with a WebSocket close code; thread-safe.
   virtual void close(std::uint16_t code, std::string reason) = 0;
   // Sends `last` (after anything queued) and then closes; thread-safe.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "fanout_pool.h"
 #include "log.h"
 #include "metrics.h"
 #include "room_registry.h"
@@ -285,15 +286,38 @@ void room::flush_batch() {
   if (batch_.empty() || failed_) return;
   const auto start = std::chrono::steady_clock::now();
   const update_batch::plan plan = batch_.take();
+  struct delivery {
+    std::shared_ptr<peer> to;
+    const std::vector<shared_bytes>* messages;
+  };
+  std::vector<delivery> work;
+  work.reserve(peers_.size());
   for (const auto& [id, weak] : peers_) {
     const auto& messages = plan.for_receiver(id);
     if (messages.empty()) continue;
-    if (auto p = weak.lock()) {
-      for (const auto& m : messages) {
-        global_metrics().bytes_out += m->size();
-        p->send(m);
+    if (auto p = weak.lock()) work.push_back(delivery{std::move(p), &messages});
+  }
+  const auto deliver = [&work](std::size_t begin, std::size_t end) {
+    std::uint64_t bytes = 0;
+    for (std::size_t i = begin; i < end; ++i) {
+      for (const auto& m : *work[i].messages) {
+        bytes += m->size();
+        work[i].to->send_owned(m);
       }
     }
+    global_metrics().bytes_out += bytes;
+  };
+  // Big broadcasts are split over the fan-out threads (fork-join: this
+  // handler keeps the strand until every part is done).
+  constexpr std::size_t kSplitFrom = 256;
+  const std::size_t parts =
+      config_.pool == nullptr || work.size() < kSplitFrom ? 1 : config_.pool->width();
+  if (parts == 1) {
+    deliver(0, work.size());
+  } else {
+    config_.pool->run(parts, [&](std::size_t part) {
+      deliver(work.size() * part / parts, work.size() * (part + 1) / parts);
+    });
   }
   // The sessions share this strand and write without blocking, so this is
   // what the broadcast cost, kernel included. Pausing for half of it leaves

@@ -31,6 +31,7 @@
 namespace samenplan::server {
 
 class room_registry;
+class fanout_pool;
 
 struct room_config {
   std::chrono::milliseconds unload_after{2000};
@@ -38,6 +39,8 @@ struct room_config {
   // How often the room calls peer::tick() on its connections (idle pings
   // and timeouts), while it has any.
   std::chrono::milliseconds sweep_every{5000};
+  // Helps broadcasts to many receivers (owned by the server; may be null).
+  fanout_pool* pool = nullptr;
 };
 
 class room : public std::enable_shared_from_this<room> {

@@ -42,7 +42,9 @@ class server::impl {
     }
     ctx_->store = std::move(store.value());
     ctx_->worker = std::make_unique<store_worker>(*ctx_->store);
+    ctx_->pool = std::make_unique<fanout_pool>(std::max(config_.fanout_threads, 0));
     room_config rc;
+    rc.pool = ctx_->pool.get();
     rc.unload_after = std::chrono::milliseconds(config_.unload_after_ms);
     const auto idle = std::chrono::milliseconds(std::max(config_.idle_timeout_ms, 1));
     rc.sweep_every =

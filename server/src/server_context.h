@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "fanout_pool.h"
 #include "room_registry.h"
 #include "store.h"
 #include "store_worker.h"
@@ -15,6 +16,7 @@
 namespace samenplan::server {
 
 struct server_context {
+  std::unique_ptr<fanout_pool> pool;  // before rooms: rooms point to it
   std::unique_ptr<DocStore> store;
   std::unique_ptr<store_worker> worker;
   std::shared_ptr<room_registry> rooms;

@@ -62,6 +62,7 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public peer 
 
   // peer:
   void send(shared_bytes message) override;
+  void send_owned(shared_bytes message) override { enqueue(std::move(message), 0x2); }
   void close(std::uint16_t code, std::string reason) override;
   void send_and_close(shared_bytes last, std::uint16_t code, std::string reason) override;
   void tick(std::chrono::steady_clock::time_point now) override;

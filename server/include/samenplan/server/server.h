@@ -15,6 +15,9 @@ struct server_config {
   std::uint16_t port = 8080;       // 0 picks a free port
   std::filesystem::path data_dir = "data";
   int threads = 1;  // I/O threads running the io_context
+  // Extra threads that help a room send a broadcast to many receivers
+  // (≥ 256) in parallel; 0: the room's thread sends alone.
+  int fanout_threads = 1;
   bool durability_full = false;  // SQLite synchronous=FULL (fsync per commit)
   std::size_t max_message_bytes = 16 * 1024 * 1024;
   std::size_t max_queued_bytes = 64 * 1024 * 1024;  // per connection
