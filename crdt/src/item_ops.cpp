@@ -348,13 +348,14 @@ bool item_merge_with(Item* left, Item* right) {
   }
   Branch* parent = left->parent;
   if (parent != nullptr && parent->search_marker && right->marker_refs > 0) {
-    for (auto& m : *parent->search_marker) {
-      if (m.p == right) {
-        m.p = left;
+    SearchMarkers& markers = *parent->search_marker;
+    for (size_t i = 0; i < markers.size(); ++i) {
+      if (markers.p(i) == right) {
+        markers.p(i) = left;
         marker_unref(right);
         marker_ref(left);
         if (!marker_settled(left)) parent->markers_dirty = true;
-        if (!left->deleted() && left->countable()) m.index -= left->length;
+        if (!left->deleted() && left->countable()) markers.index(i) -= left->length;
       }
     }
   }

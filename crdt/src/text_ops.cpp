@@ -138,10 +138,10 @@ void find_next_position(TransactionState& txn, Position& pos, uint64_t count) {
 namespace {
 
 Position find_position(TransactionState& txn, Branch* parent, uint64_t index, bool use_marker) {
-  SearchMarker* marker = use_marker ? find_marker(txn.doc, parent, index) : nullptr;
-  if (marker != nullptr) {
-    Position pos{marker->p->left, marker->p, marker->index, {}};
-    find_next_position(txn, pos, index - marker->index);
+  const SearchMarker marker = use_marker ? find_marker(txn.doc, parent, index) : SearchMarker{};
+  if (marker.p != nullptr) {
+    Position pos{marker.p->left, marker.p, marker.index, {}};
+    find_next_position(txn, pos, index - marker.index);
     return pos;
   }
   Position pos{nullptr, parent->start, 0, {}};
