@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "block.h"
@@ -21,8 +22,38 @@ struct DeleteItem {
   uint64_t len;
 };
 
+// The ranges of a delete set per client, in the order the clients were
+// first added (Yjs' Map order). A flat vector: a transaction's delete set
+// mostly holds one client; an index map is kept once there are many.
+// clear() keeps the buffers, so a reused delete set does not allocate.
+class DeleteMap {
+ public:
+  using Entry = std::pair<uint64_t, std::vector<DeleteItem>>;
+
+  Entry* begin() { return entries_.data(); }
+  Entry* end() { return entries_.data() + used_; }
+  const Entry* begin() const { return entries_.data(); }
+  const Entry* end() const { return entries_.data() + used_; }
+  size_t size() const { return used_; }
+  bool empty() const { return used_ == 0; }
+  // The entry of `client`, or end().
+  Entry* find(uint64_t client) { return begin() + position(client); }
+  const Entry* find(uint64_t client) const { return begin() + position(client); }
+  // The ranges of `client`, added (empty) when missing.
+  std::vector<DeleteItem>& operator[](uint64_t client);
+  void clear();
+
+ private:
+  static constexpr size_t kIndexFrom = 8;
+  size_t position(uint64_t client) const;
+
+  std::vector<Entry> entries_;  // [0, used_) live; the rest are spare buffers
+  size_t used_ = 0;
+  std::unordered_map<uint64_t, size_t> index_;  // kept once used_ > kIndexFrom
+};
+
 struct DeleteSet {
-  std::unordered_map<uint64_t, std::vector<DeleteItem>> clients;
+  DeleteMap clients;
 
   void add(uint64_t client, uint64_t clock, uint64_t len) {
     clients[client].push_back({clock, len});
