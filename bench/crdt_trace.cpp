@@ -5,8 +5,8 @@
 //
 // Sequential traces ({startContent, endContent, txns: [{patches: [[pos, del, ins]...]}]}): one
 // crdt::Transaction per trace txn on doc.get_text("text") (client --client, default 1, gc on);
-// patches in order: delete `del` at `pos`, then insert `ins` at `pos`; commit() yields the v1
-// update a live editor would send (its bytes are counted). Positions count code points; they are
+// patches in order: delete `del` at `pos`, then insert `ins` at `pos`; commit(Commit&) yields the
+// v1 update a live editor would send (its bytes are counted), in one reused Commit. Positions count code points; they are
 // converted to UTF-16 offsets before the timed replay (identity for BMP-only text).
 //
 // Concurrent traces ({kind: "concurrent", numAgents, txns: [{parents, agent, patches}]}): one Doc
@@ -440,6 +440,9 @@ Result replay_sequential(const Trace& t, const Options& o) {
     r.update_bytes += c.update.size();
   }
   Marks m(t.patches);
+  // One Commit for all transactions: commit(c) reuses its buffers, as a
+  // server that sends each update on before the next transaction can.
+  crdt::Commit c;
   auto t0 = Clock::now();
   m.t0 = t0;
   for (size_t i = 0; i < t.txns.size(); ++i) {
@@ -448,7 +451,7 @@ Result replay_sequential(const Trace& t, const Options& o) {
     const auto ts = o.slowest ? Clock::now() : Clock::time_point{};
     crdt::Transaction tx(doc);
     apply_patches(text, tx, txn.patches, i);
-    crdt::Commit c = tx.commit();
+    tx.commit(c);
     if (!c.update.empty()) {
       ++r.updates;
       r.update_bytes += c.update.size();

@@ -93,6 +93,9 @@ class DocState {
   std::vector<Commit>* record_commits = nullptr;
   // Reused by Transaction::commit() for its records.
   std::vector<Commit> commit_buffer;
+  // When set, the next clean-up records into this Commit (reusing its
+  // buffers) instead of appending to record_commits; then it is cleared.
+  Commit* commit_target = nullptr;
   // Reused by the clean-up for the (client, clock) list of an update.
   std::vector<std::pair<uint64_t, uint64_t>> write_starts;
   uint64_t marker_timestamp = 0;

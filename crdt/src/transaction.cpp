@@ -153,16 +153,28 @@ bool path_of(const Branch* type, std::string& root, std::vector<PathStep>& path)
   return true;
 }
 
+// Fills `out` (reusing the entries and buffers it has).
 void describe_changes(const TransactionState& txn, std::vector<ChangedType>& out) {
+  size_t n = 0;
   for (const ChangedEntry& e : txn.changed) {
     if (e.removed) continue;
-    ChangedType c;
+    if (n == out.size()) out.emplace_back();
+    ChangedType& c = out[n];
     if (!path_of(e.type, c.root, c.path)) continue;
     c.kind = shared_kind(e.type->kind);
     c.list_changed = e.list;
     c.keys.assign(e.keys.begin(), e.keys.end());
-    out.push_back(std::move(c));
+    ++n;
   }
+  out.resize(n);
+}
+
+// Empties `c` for a new record, keeping its buffers.
+void reset_commit(Commit& c, bool local) {
+  c.update.clear();
+  c.inserted.clear();
+  c.deleted.clear();
+  c.local = local;
 }
 
 void call_observers(TransactionState& txn) {
@@ -199,10 +211,14 @@ void cleanup_one(DocState& doc, size_t txn_pos) {
   for (ClientChange& c : txn.changed_clients) c.after = store.get_state(c.client);
   call_observers(txn);
   Commit* record = nullptr;
-  if (doc.record_commits != nullptr) {
-    doc.record_commits->emplace_back();
-    record = &doc.record_commits->back();
-    record->local = txn.local;
+  if (doc.commit_target != nullptr) {
+    record = doc.commit_target;
+    doc.commit_target = nullptr;
+  } else if (doc.record_commits != nullptr) {
+    record = &doc.record_commits->emplace_back();
+  }
+  if (record != nullptr) {
+    reset_commit(*record, txn.local);
     describe_changes(txn, record->changed);
   }
   if (txn.need_formatting_cleanup) cleanup_text_after_transaction(txn);
@@ -248,6 +264,7 @@ void cleanup_one(DocState& doc, size_t txn_pos) {
   if (record != nullptr) {
     if (changed_structs || !txn.delete_set.empty()) {
       UpdateEncoderV1 enc;
+      enc.rest().adopt(std::move(record->update));
       enc.rest().reserve(64);
       write_transaction_structs(enc, doc, txn_pos);
       txn.delete_set.write(enc);
