@@ -53,7 +53,7 @@ std::vector<DeleteItem>& DeleteMap::operator[](uint64_t client) {
 
 void DeleteMap::clear() {
   used_ = 0;
-  index_.clear();
+  if (!index_.empty()) index_.clear();
 }
 
 bool DeleteSet::contains(ID id) const {

@@ -60,6 +60,19 @@ void StructList::insert(size_t pos, Item* s) {
 
 void StructList::erase(size_t first, size_t last) {
   if (first >= last) return;
+  // At the end of the list (a merge into the last block, the common case):
+  // no other chunk moves or renumbers.
+  if (last == size_ && first >= starts_.back()) {
+    auto& chunk = chunks_.back();
+    chunk.resize(first - starts_.back());
+    size_ = first;
+    if (chunk.empty()) {
+      chunks_.pop_back();
+      starts_.pop_back();
+    }
+    if (hint_ >= chunks_.size()) hint_ = 0;
+    return;
+  }
   size_t c = locate(first);
   size_t remaining = last - first;
   size_t offset = first - starts_[c];
@@ -80,7 +93,7 @@ void StructList::erase(size_t first, size_t last) {
     offset = 0;
   }
   if (first_chunk < chunks_.size()) renumber(first_chunk);
-  hint_ = 0;
+  hint_ = first_chunk < chunks_.size() ? first_chunk : 0;
 }
 
 void StructList::clear() {

@@ -15,7 +15,7 @@ void TransactionState::reset(bool is_local, uint64_t new_serial) {
   changed_clients.clear();
   changed.clear();
   merge_structs.clear();
-  client_index_.clear();
+  if (!client_index_.empty()) client_index_.clear();
   local = is_local;
   need_formatting_cleanup = false;
 }

@@ -49,6 +49,11 @@ TEST_CASE("StructList behaves like a vector under random inserts and erases", "[
       Item* s = f.make(static_cast<uint64_t>(step), 1);
       list.insert(pos, s);
       model.insert(model.begin() + static_cast<ptrdiff_t>(pos), s);
+    } else if (op == 7) {
+      // The tail (merges at the end of the list), within or across chunks.
+      const size_t n = std::min(model.size(), size_t{1} + rng() % (rng() % 4 == 0 ? 300 : 2));
+      list.erase(model.size() - n, model.size());
+      model.resize(model.size() - n);
     } else {
       const size_t first = rng() % model.size();
       const size_t last = std::min(model.size(), first + 1 + rng() % (op == 9 ? 600 : 3));
