@@ -117,7 +117,7 @@ void end_transaction(DocState& doc, bool initial);
 // Adds `s` to the store within `txn`, noting the client's state before the
 // transaction. REQUIRES: struct starts at get_state(client).
 inline void store_add(TransactionState& txn, Item* s) {
-  StructList& list = txn.doc.store.clients[s->id.client];
+  StructList& list = txn.doc.store.list(s->id.client);
   if (list.txn_serial != txn.serial) {
     list.txn_serial = txn.serial;
     txn.note_client(s->id.client, list.empty() ? 0 : list.back()->id.clock + list.back()->length);

@@ -50,9 +50,9 @@ Item* split_item(TransactionState& txn, Item* left, uint64_t diff) {
 }
 
 Item* get_item_clean_start(TransactionState& txn, ID id) {
-  auto it = txn.doc.store.clients.find(id.client);
-  if (it == txn.doc.store.clients.end()) return nullptr;
-  auto& structs = it->second;
+  StructList* list = txn.doc.store.find_list(id.client);
+  if (list == nullptr) return nullptr;
+  auto& structs = *list;
   const ptrdiff_t index = StructStore::find_index(structs, id.clock);
   if (index < 0) return nullptr;
   Item* s = structs[static_cast<size_t>(index)];
@@ -65,9 +65,9 @@ Item* get_item_clean_start(TransactionState& txn, ID id) {
 }
 
 Item* get_item_clean_end(TransactionState& txn, ID id) {
-  auto it = txn.doc.store.clients.find(id.client);
-  if (it == txn.doc.store.clients.end()) return nullptr;
-  auto& structs = it->second;
+  StructList* list = txn.doc.store.find_list(id.client);
+  if (list == nullptr) return nullptr;
+  auto& structs = *list;
   const ptrdiff_t index = StructStore::find_index(structs, id.clock);
   if (index < 0) return nullptr;
   Item* s = structs[static_cast<size_t>(index)];

@@ -156,14 +156,14 @@ StateMap StructStore::state_vector() const {
 }
 
 Item* StructStore::find(ID id) const {
-  auto it = clients.find(id.client);
-  if (it == clients.end()) return nullptr;
-  const ptrdiff_t i = find_index(it->second, id.clock);
-  return i < 0 ? nullptr : it->second[static_cast<size_t>(i)];
+  const StructList* structs = find_list(id.client);
+  if (structs == nullptr) return nullptr;
+  const ptrdiff_t i = find_index(*structs, id.clock);
+  return i < 0 ? nullptr : (*structs)[static_cast<size_t>(i)];
 }
 
 void StructStore::replace(Item* s, Item* replacement) {
-  auto& structs = clients[s->id.client];
+  auto& structs = list(s->id.client);
   const ptrdiff_t i = find_index(structs, s->id.clock);
   structs.set(static_cast<size_t>(i), replacement);
   delete s;

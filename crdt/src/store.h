@@ -76,12 +76,32 @@ class StructStore {
   StructStore(const StructStore&) = delete;
   StructStore& operator=(const StructStore&) = delete;
 
+  // Entries are never removed (list() and find_list() cache a pointer to
+  // the last one looked up; nodes of an unordered_map do not move).
   std::unordered_map<uint64_t, StructList> clients;
 
-  uint64_t get_state(uint64_t client) const {
+  // The blocks of `client`, or null. Most lookups in a transaction are for
+  // the same client: the last one is cached (no hashing, no division).
+  StructList* find_list(uint64_t client) const {
+    if (cache_list_ != nullptr && cache_client_ == client) return cache_list_;
     auto it = clients.find(client);
-    if (it == clients.end() || it->second.empty()) return 0;
-    const Item* last = it->second.back();
+    if (it == clients.end()) return nullptr;
+    cache_client_ = client;
+    cache_list_ = const_cast<StructList*>(&it->second);
+    return cache_list_;
+  }
+  // The blocks of `client`, an empty list added when missing.
+  StructList& list(uint64_t client) {
+    if (cache_list_ != nullptr && cache_client_ == client) return *cache_list_;
+    cache_client_ = client;
+    cache_list_ = &clients[client];
+    return *cache_list_;
+  }
+
+  uint64_t get_state(uint64_t client) const {
+    const StructList* l = find_list(client);
+    if (l == nullptr || l->empty()) return 0;
+    const Item* last = l->back();
     return last->id.clock + last->length;
   }
   StateMap state_vector() const;
@@ -95,6 +115,10 @@ class StructStore {
   // Replaces the block at `s`'s position by `replacement` and frees `s`.
   void replace(Item* s, Item* replacement);
   DeleteSet to_delete_set() const;
+
+ private:
+  mutable uint64_t cache_client_ = 0;
+  mutable StructList* cache_list_ = nullptr;
 };
 
 }  // namespace samenplan::crdt

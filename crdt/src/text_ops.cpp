@@ -358,7 +358,7 @@ template <class F>
 void iterate_structs(TransactionState& txn, uint64_t client, uint64_t clock_start, uint64_t len,
                      F&& f) {
   if (len == 0) return;
-  auto& structs = txn.doc.store.clients[client];
+  auto& structs = txn.doc.store.list(client);
   const uint64_t clock_end = clock_start + len;
   Item* first = get_item_clean_start(txn, ID{client, clock_start});
   if (first == nullptr) return;

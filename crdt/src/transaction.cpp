@@ -99,7 +99,7 @@ size_t try_merge_with_lefts(StructList& structs, size_t pos) {
 
 void try_gc_delete_set(const DeleteSet& ds, StructStore& store) {
   for (const auto& [client, items] : ds.clients) {
-    auto& structs = store.clients[client];
+    auto& structs = store.list(client);
     for (size_t di = items.size(); di-- > 0;) {
       const auto& d = items[di];
       const uint64_t end = d.clock + d.len;
@@ -116,7 +116,7 @@ void try_gc_delete_set(const DeleteSet& ds, StructStore& store) {
 
 void try_merge_delete_set(const DeleteSet& ds, StructStore& store) {
   for (const auto& [client, items] : ds.clients) {
-    auto& structs = store.clients[client];
+    auto& structs = store.list(client);
     for (size_t di = items.size(); di-- > 0;) {
       const auto& d = items[di];
       const ptrdiff_t last = StructStore::find_index(structs, d.clock + d.len - 1);
@@ -227,7 +227,7 @@ void cleanup_one(DocState& doc, size_t txn_pos) {
   try_merge_delete_set(txn.delete_set, store);
   for (const ClientChange& c : txn.changed_clients) {
     if (c.before == c.after) continue;
-    auto& structs = store.clients[c.client];
+    auto& structs = store.list(c.client);
     const ptrdiff_t first = StructStore::find_index(structs, c.before);
     const size_t first_change = static_cast<size_t>(std::max<ptrdiff_t>(first, 1));
     for (size_t i = structs.size() - 1; i >= first_change && i > 0;) {
@@ -238,9 +238,9 @@ void cleanup_one(DocState& doc, size_t txn_pos) {
   }
   for (size_t k = txn.merge_structs.size(); k-- > 0;) {
     const ID id = txn.merge_structs[k];
-    auto it = store.clients.find(id.client);
-    if (it == store.clients.end()) continue;
-    auto& structs = it->second;
+    StructList* list = store.find_list(id.client);
+    if (list == nullptr) continue;
+    auto& structs = *list;
     const ptrdiff_t pos = StructStore::find_index(structs, id.clock);
     if (pos < 0) continue;
     const auto p = static_cast<size_t>(pos);
