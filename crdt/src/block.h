@@ -231,6 +231,9 @@ struct Item {
   // How many search markers of the parent point here (saturates at 255,
   // never below the true count; not part of Yjs, see SearchMarker).
   uint8_t marker_refs = 0;
+  // content->kind(), kept here so that walks over items need not load the
+  // content (0 while there is no content).
+  ContentKind content_kind = ContentKind{0};
   Item* left = nullptr;
   Item* right = nullptr;
   OptId origin;
@@ -269,6 +272,7 @@ struct Item {
   }
   void set_content(std::unique_ptr<Content> c) {
     content = std::move(c);
+    content_kind = content->kind();
     length = content->length();
     info = content->countable() ? (info | kCountable) : (info & ~kCountable);
   }

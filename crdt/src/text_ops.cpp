@@ -84,7 +84,7 @@ bool equal_attrs(const Any& a, const Any& b) {
 }
 
 ContentFormat* as_format(Item* item) {
-  return item->content && item->content->kind() == ContentKind::kFormat
+  return item->content_kind == ContentKind::kFormat
              ? static_cast<ContentFormat*>(item->content.get())
              : nullptr;
 }
@@ -440,7 +440,7 @@ void text_delete(TransactionState& txn, Branch* text, uint64_t index, uint64_t l
   Item* start = pos.right;
   while (length > 0 && pos.right != nullptr) {
     if (!pos.right->deleted()) {
-      const ContentKind k = pos.right->content->kind();
+      const ContentKind k = pos.right->content_kind;
       if (k == ContentKind::kType || k == ContentKind::kEmbed || k == ContentKind::kString) {
         if (length < pos.right->length) {
           get_item_clean_start(txn, ID{pos.right->id.client, pos.right->id.clock + length});
@@ -474,7 +474,7 @@ void text_format(TransactionState& txn, Branch* text, uint64_t index, uint64_t l
 std::u16string text_to_string(const Branch* text) {
   std::u16string s;
   for (Item* n = text->start; n != nullptr; n = n->right) {
-    if (!n->deleted() && n->countable() && n->content->kind() == ContentKind::kString) {
+    if (!n->deleted() && n->countable() && n->content_kind == ContentKind::kString) {
       s += static_cast<ContentString*>(n->content.get())->str;
     }
   }
