@@ -131,6 +131,11 @@ void try_merge_delete_set(const DeleteSet& ds, StructStore& store) {
 
 // Path of `type` from its root, as YEvent.path computes it.
 bool path_of(const Branch* type, std::string& root, std::vector<PathStep>& path) {
+  if (type->item == nullptr) {  // a root type
+    root = type->root_name;
+    path.clear();
+    return true;
+  }
   std::vector<PathStep> rev;
   const Branch* child = type;
   while (child->item != nullptr) {
