@@ -5,9 +5,10 @@
 //
 // Sequential traces ({startContent, endContent, txns: [{patches: [[pos, del, ins]...]}]}): one
 // crdt::Transaction per trace txn on doc.get_text("text") (client --client, default 1, gc on);
-// patches in order: delete `del` at `pos`, then insert `ins` at `pos`; commit() yields the v1
-// update a live editor would send (its bytes are counted). Positions count code points; they are
-// converted to UTF-16 offsets before the timed replay (identity for BMP-only text).
+// patches in order: delete `del` at `pos`, then insert `ins` at `pos`; commit(Commit&) yields the
+// v1 update a live editor would send (its bytes are counted), in one reused Commit. Positions count
+// code points; they are converted to UTF-16 offsets before the timed replay (identity for BMP-only
+// text).
 //
 // Concurrent traces ({kind: "concurrent", numAgents, txns: [{parents, agent, patches}]}): one Doc
 // per agent (client id agent + 1); the algorithm of tests/e2e/crdt/clownschool.mjs: before each
@@ -18,7 +19,8 @@
 // Reports replay ms, patches/s, peak RSS (getrusage ru_maxrss, includes the parsed trace), final
 // state (v1) bytes, encode ms, load ms (Doc + apply_update_v1 of the final state), ok (text ==
 // endContent, also after loading), doc_heap_kb (malloc heap growth over the replay: the
-// document's own footprint, updates excluded as they are dropped), and floor_ms: the same patches on a plain std::u16string.
+// document's own footprint, updates excluded as they are dropped), and floor_ms: the same patches
+// on a plain std::u16string.
 // --json: the last stdout line is one JSON object with the field names of yjs_trace.mjs.
 // --first-last: ms of the first / last 10% of the patches (at transaction granularity).
 // --check: the same replay, no floor; exit 3 when not ok (as always).
@@ -118,11 +120,21 @@ std::u32string utf8_to_u32(std::string_view s) {
     auto c = static_cast<unsigned char>(s[i]);
     char32_t cp;
     size_t n;
-    if (c < 0x80) { cp = c; n = 1; }
-    else if (c < 0xE0) { cp = c & 0x1F; n = 2; }
-    else if (c < 0xF0) { cp = c & 0x0F; n = 3; }
-    else { cp = c & 0x07; n = 4; }
-    for (size_t k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    if (c < 0x80) {
+      cp = c;
+      n = 1;
+    } else if (c < 0xE0) {
+      cp = c & 0x1F;
+      n = 2;
+    } else if (c < 0xF0) {
+      cp = c & 0x0F;
+      n = 3;
+    } else {
+      cp = c & 0x07;
+      n = 4;
+    }
+    for (size_t k = 1; k < n && i + k < s.size(); ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
     out.push_back(cp);
     i += n;
   }
@@ -154,8 +166,8 @@ bool has_astral(std::string_view utf8) {
 struct Patch {
   uint32_t pos;
   uint32_t del;
-  std::string ins;      // UTF-8, for the CRDT
-  std::u16string ins16; // for the floor
+  std::string ins;       // UTF-8, for the CRDT
+  std::u16string ins16;  // for the floor
 };
 
 struct Txn {
@@ -187,7 +199,8 @@ Trace load_trace(const std::string& path) {
   if (path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0) raw = gunzip(raw);
   Trace t;
   {
-    std::string base = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+    std::string base =
+        path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
     for (const char* ext : {".json.gz", ".json"}) {
       size_t n = std::strlen(ext);
       if (base.size() > n && base.compare(base.size() - n, n, ext) == 0) {
@@ -202,8 +215,10 @@ Trace load_trace(const std::string& path) {
   raw.clear();
   raw.shrink_to_fit();
   const json::object& o = root.as_object();
-  if (auto* k = o.if_contains("kind"); k && k->is_string() && k->as_string() == "concurrent") t.concurrent = true;
-  if (auto* s = o.if_contains("startContent"); s && s->is_string()) t.start_content = std::string(s->as_string());
+  if (auto* k = o.if_contains("kind"); k && k->is_string() && k->as_string() == "concurrent")
+    t.concurrent = true;
+  if (auto* s = o.if_contains("startContent"); s && s->is_string())
+    t.start_content = std::string(s->as_string());
   t.end_content = std::string(o.at("endContent").as_string());
   if (auto* n = o.if_contains("numAgents"); n) t.num_agents = to_u32(*n);
   t.astral = has_astral(t.end_content) || has_astral(t.start_content);
@@ -247,7 +262,8 @@ void convert_positions(Trace& t) {
         for (size_t i = from; i < to; ++i) n += doc[i] >= 0x10000 ? 2 : 1;
         return n;
       };
-      if (cp_pos > doc.size() || cp_pos + cp_del > doc.size()) throw std::runtime_error("trace: patch out of range");
+      if (cp_pos > doc.size() || cp_pos + cp_del > doc.size())
+        throw std::runtime_error("trace: patch out of range");
       p.pos = units(0, cp_pos);
       p.del = units(cp_pos, cp_pos + cp_del);
       doc.erase(cp_pos, cp_del);
@@ -296,7 +312,8 @@ void check_status(const crdt::Status& s, const std::string& what) {
   if (!s.ok()) die(what + ": " + s.to_string(), 3);
 }
 
-void apply_patches(crdt::TextRef& text, crdt::Transaction& txn, const std::vector<Patch>& patches, size_t txn_index) {
+void apply_patches(crdt::TextRef& text, crdt::Transaction& txn, const std::vector<Patch>& patches,
+                   size_t txn_index) {
   // The error text is built only on failure, not for every patch.
   for (const Patch& p : patches) {
     if (p.del > 0) {
@@ -318,11 +335,17 @@ struct Marks {
   double first_ms = 0;
   explicit Marks(size_t total) : first_cut((total + 9) / 10), last_cut(total - (total + 9) / 10) {}
   void before() {
-    if (!have_last && done >= last_cut) { have_last = true; last_start = Clock::now(); }
+    if (!have_last && done >= last_cut) {
+      have_last = true;
+      last_start = Clock::now();
+    }
   }
   void after(size_t n) {
     done += n;
-    if (!have_first && done >= first_cut) { have_first = true; first_ms = ms_since(t0); }
+    if (!have_first && done >= first_cut) {
+      have_first = true;
+      first_ms = ms_since(t0);
+    }
   }
 };
 
@@ -357,7 +380,8 @@ double floor_replay(const Trace& t) {
       if (!p.ins16.empty()) s.insert(p.pos, p.ins16);
     }
   double ms = ms_since(t0);
-  if (s != u32_to_u16(utf8_to_u32(t.end_content))) std::cerr << "crdt_trace: warning: the std::u16string floor does not reach endContent\n";
+  if (s != u32_to_u16(utf8_to_u32(t.end_content)))
+    std::cerr << "crdt_trace: warning: the std::u16string floor does not reach endContent\n";
   return ms;
 }
 
@@ -366,14 +390,26 @@ std::string u16_to_utf8(std::u16string_view s) {
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
     uint32_t cp = s[i];
-    if (cp >= 0xD800 && cp < 0xDC00 && i + 1 < s.size() && s[i + 1] >= 0xDC00 && s[i + 1] < 0xE000) {
+    if (cp >= 0xD800 && cp < 0xDC00 && i + 1 < s.size() && s[i + 1] >= 0xDC00 &&
+        s[i + 1] < 0xE000) {
       cp = 0x10000 + ((cp - 0xD800) << 10) + (s[i + 1] - 0xDC00);
       ++i;
     }
-    if (cp < 0x80) out.push_back(static_cast<char>(cp));
-    else if (cp < 0x800) { out.push_back(static_cast<char>(0xC0 | (cp >> 6))); out.push_back(static_cast<char>(0x80 | (cp & 0x3F))); }
-    else if (cp < 0x10000) { out.push_back(static_cast<char>(0xE0 | (cp >> 12))); out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F))); out.push_back(static_cast<char>(0x80 | (cp & 0x3F))); }
-    else { out.push_back(static_cast<char>(0xF0 | (cp >> 18))); out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F))); out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F))); out.push_back(static_cast<char>(0x80 | (cp & 0x3F))); }
+    if (cp < 0x80)
+      out.push_back(static_cast<char>(cp));
+    else if (cp < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
   }
   return out;
 }
@@ -420,9 +456,10 @@ void diagnose_sequential(const Trace& t, const Options& o) {
   long txn = fine >= 0 ? fine : coarse;
   size_t patch_index = 0;
   for (long i = 0; i < txn; ++i) patch_index += t.txns[i].patches.size();
-  std::cerr << "crdt_trace: diagnosis: first wrong text after txn " << txn << " (patches " << patch_index << ".."
-            << patch_index + t.txns[txn].patches.size() - 1 << "):";
-  for (const Patch& p : t.txns[txn].patches) std::cerr << " [" << p.pos << "," << p.del << "," << json::serialize(json::value(p.ins)) << "]";
+  std::cerr << "crdt_trace: diagnosis: first wrong text after txn " << txn << " (patches "
+            << patch_index << ".." << patch_index + t.txns[txn].patches.size() - 1 << "):";
+  for (const Patch& p : t.txns[txn].patches)
+    std::cerr << " [" << p.pos << "," << p.del << "," << json::serialize(json::value(p.ins)) << "]";
   std::cerr << "\n";
 }
 
@@ -440,6 +477,9 @@ Result replay_sequential(const Trace& t, const Options& o) {
     r.update_bytes += c.update.size();
   }
   Marks m(t.patches);
+  // One Commit for all transactions: commit(c) reuses its buffers, as a
+  // server that sends each update on before the next transaction can.
+  crdt::Commit c;
   auto t0 = Clock::now();
   m.t0 = t0;
   for (size_t i = 0; i < t.txns.size(); ++i) {
@@ -448,7 +488,7 @@ Result replay_sequential(const Trace& t, const Options& o) {
     const auto ts = o.slowest ? Clock::now() : Clock::time_point{};
     crdt::Transaction tx(doc);
     apply_patches(text, tx, txn.patches, i);
-    crdt::Commit c = tx.commit();
+    tx.commit(c);
     if (!c.update.empty()) {
       ++r.updates;
       r.update_bytes += c.update.size();
@@ -497,7 +537,8 @@ Result replay_concurrent(const Trace& t, const Options&) {
   m.t0 = t0;
   std::vector<Replica> replicas(t.num_agents);
   for (uint32_t a = 0; a < t.num_agents; ++a) {
-    replicas[a].doc = std::make_unique<crdt::Doc>(crdt::DocOptions{.client_id = a + 1u, .gc = true});
+    replicas[a].doc =
+        std::make_unique<crdt::Doc>(crdt::DocOptions{.client_id = a + 1u, .gc = true});
     replicas[a].text = replicas[a].doc->get_text("text");
     replicas[a].applied.assign(n, 0);
   }
@@ -514,9 +555,10 @@ Result replay_concurrent(const Trace& t, const Options&) {
     Replica& R = replicas[txn.agent];
     // R must hold nothing beyond the parents' version.
     for (uint32_t h : R.heads) {
-      if (std::find(txn.parents.begin(), txn.parents.end(), h) == txn.parents.end() && !is_ancestor_or_self(t, h, txn.parents))
-        die("txn " + std::to_string(i) + ": replica " + std::to_string(txn.agent) + " already holds txn " + std::to_string(h) +
-            ", which is not in the parents' version");
+      if (std::find(txn.parents.begin(), txn.parents.end(), h) == txn.parents.end() &&
+          !is_ancestor_or_self(t, h, txn.parents))
+        die("txn " + std::to_string(i) + ": replica " + std::to_string(txn.agent) +
+            " already holds txn " + std::to_string(h) + ", which is not in the parents' version");
     }
     // Missing ancestry, applied in index (= causal) order.
     stack.assign(txn.parents.begin(), txn.parents.end());
@@ -524,7 +566,9 @@ Result replay_concurrent(const Trace& t, const Options&) {
     while (!stack.empty()) {
       uint32_t p = stack.back();
       stack.pop_back();
-      if (p >= i) die("txn " + std::to_string(i) + ": parent " + std::to_string(p) + " is not earlier (trace not in causal order)");
+      if (p >= i)
+        die("txn " + std::to_string(i) + ": parent " + std::to_string(p) +
+            " is not earlier (trace not in causal order)");
       if (R.applied[p] || seen[p]) continue;
       seen[p] = 1;
       missing.push_back(p);
@@ -533,7 +577,8 @@ Result replay_concurrent(const Trace& t, const Options&) {
     std::sort(missing.begin(), missing.end());
     for (uint32_t p : missing) {
       seen[p] = 0;
-      check_status(R.doc->apply_update_v1(upd[p]), "txn " + std::to_string(i) + ": merging txn " + std::to_string(p));
+      check_status(R.doc->apply_update_v1(upd[p]),
+                   "txn " + std::to_string(i) + ": merging txn " + std::to_string(p));
       mark_applied(R, p);
       ++r.merged;
     }
@@ -551,7 +596,8 @@ Result replay_concurrent(const Trace& t, const Options&) {
   }
   // Merge: every update, in index order, into a fresh doc.
   crdt::Doc all(crdt::DocOptions{.client_id = 999999, .gc = true});
-  for (size_t i = 0; i < n; ++i) check_status(all.apply_update_v1(upd[i]), "final merge of txn " + std::to_string(i));
+  for (size_t i = 0; i < n; ++i)
+    check_status(all.apply_update_v1(upd[i]), "final merge of txn " + std::to_string(i));
   auto t1 = Clock::now();
   r.replay_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
   r.rss_after_kb = current_rss_kb();
@@ -577,7 +623,8 @@ std::string fixed2(double v) {
 }
 
 void usage() {
-  std::cerr << "usage: crdt_trace TRACE.json.gz [--client ID] [--json] [--dump-state FILE] [--first-last] [--check] [--slowest N]\n";
+  std::cerr << "usage: crdt_trace TRACE.json.gz [--client ID] [--json] [--dump-state FILE] "
+               "[--first-last] [--check] [--slowest N]\n";
   std::exit(1);
 }
 
@@ -592,14 +639,22 @@ int main(int argc, char** argv) {
       unsigned long long v = std::strtoull(argv[++i], &end, 10);
       if (!end || *end || v > 0xffffffffULL) usage();
       o.client = v;
-    } else if (a == "--json") o.json = true;
-    else if (a == "--dump-state" && i + 1 < argc) o.dump = argv[++i];
-    else if (a == "--first-last") o.first_last = true;
-    else if (a == "--check") o.check = true;
-    else if (a == "--slowest" && i + 1 < argc) o.slowest = std::strtoull(argv[++i], nullptr, 10);
-    else if (a.rfind("--", 0) == 0) usage();
-    else if (o.trace.empty()) o.trace = a;
-    else usage();
+    } else if (a == "--json")
+      o.json = true;
+    else if (a == "--dump-state" && i + 1 < argc)
+      o.dump = argv[++i];
+    else if (a == "--first-last")
+      o.first_last = true;
+    else if (a == "--check")
+      o.check = true;
+    else if (a == "--slowest" && i + 1 < argc)
+      o.slowest = std::strtoull(argv[++i], nullptr, 10);
+    else if (a.rfind("--", 0) == 0)
+      usage();
+    else if (o.trace.empty())
+      o.trace = a;
+    else
+      usage();
   }
   if (o.trace.empty()) usage();
 
@@ -610,7 +665,9 @@ int main(int argc, char** argv) {
     die(o.trace + ": " + e.what());
   }
   if (t.astral) {
-    if (t.concurrent) die(o.trace + ": concurrent trace with text outside the BMP: position conversion not implemented");
+    if (t.concurrent)
+      die(o.trace +
+          ": concurrent trace with text outside the BMP: position conversion not implemented");
     try {
       convert_positions(t);
     } catch (const std::exception& e) {
@@ -625,25 +682,37 @@ int main(int argc, char** argv) {
 
   if (!o.dump.empty()) {
     std::ofstream f(o.dump, std::ios::binary);
-    f.write(reinterpret_cast<const char*>(r.state.data()), static_cast<std::streamsize>(r.state.size()));
+    f.write(reinterpret_cast<const char*>(r.state.data()),
+            static_cast<std::streamsize>(r.state.size()));
     if (!f) die("cannot write " + o.dump);
   }
 
   const double pps = r.replay_ms > 0 ? static_cast<double>(t.patches) / (r.replay_ms / 1000.0) : 0;
-  std::cout << "trace          " << t.name << " (" << t.patches << " patches in " << t.txns.size() << " txns, "
-            << (t.concurrent ? std::to_string(t.num_agents) + " agents, client ids 1.." + std::to_string(t.num_agents)
+  std::cout << "trace          " << t.name << " (" << t.patches << " patches in " << t.txns.size()
+            << " txns, "
+            << (t.concurrent ? std::to_string(t.num_agents) + " agents, client ids 1.." +
+                                   std::to_string(t.num_agents)
                              : "clientID " + std::to_string(o.client))
             << ")\n";
-  std::cout << "replay         " << fixed2(r.replay_ms) << " ms (" << static_cast<long long>(pps + 0.5) << " patches/s), "
-            << r.updates << " updates, " << r.update_bytes << " update bytes";
+  std::cout << "replay         " << fixed2(r.replay_ms) << " ms ("
+            << static_cast<long long>(pps + 0.5) << " patches/s), " << r.updates << " updates, "
+            << r.update_bytes << " update bytes";
   if (t.concurrent) std::cout << ", " << r.merged << " remote txns merged";
   std::cout << "\n";
-  if (o.first_last) std::cout << "first/last 10%  " << fixed2(r.first10_ms) << " ms / " << fixed2(r.last10_ms) << " ms\n";
-  if (r.floor_ms >= 0) std::cout << "floor          " << fixed2(r.floor_ms) << " ms (std::u16string erase/insert)\n";
-  std::cout << "peak RSS       " << peak << " KB (before replay " << r.rss_before_kb << " KB, after " << r.rss_after_kb << " KB); doc heap " << r.heap_after_kb - r.heap_before_kb << " KB\n";
-  std::cout << "state (v1)     " << r.state.size() << " bytes, encode " << fixed2(r.encode_ms) << " ms, load " << fixed2(r.load_ms) << " ms\n";
-  std::cout << "ok             " << (ok ? "true" : "false") << (r.text_ok ? "" : " (replayed text != endContent)")
-            << (r.load_ok ? "" : " (loaded text != endContent)") << (r.replicas_ok ? "" : " (replicas did not converge)") << "\n";
+  if (o.first_last)
+    std::cout << "first/last 10%  " << fixed2(r.first10_ms) << " ms / " << fixed2(r.last10_ms)
+              << " ms\n";
+  if (r.floor_ms >= 0)
+    std::cout << "floor          " << fixed2(r.floor_ms) << " ms (std::u16string erase/insert)\n";
+  std::cout << "peak RSS       " << peak << " KB (before replay " << r.rss_before_kb
+            << " KB, after " << r.rss_after_kb << " KB); doc heap "
+            << r.heap_after_kb - r.heap_before_kb << " KB\n";
+  std::cout << "state (v1)     " << r.state.size() << " bytes, encode " << fixed2(r.encode_ms)
+            << " ms, load " << fixed2(r.load_ms) << " ms\n";
+  std::cout << "ok             " << (ok ? "true" : "false")
+            << (r.text_ok ? "" : " (replayed text != endContent)")
+            << (r.load_ok ? "" : " (loaded text != endContent)")
+            << (r.replicas_ok ? "" : " (replicas did not converge)") << "\n";
 
   if (o.slowest && !r.txn_ms.empty()) {
     std::sort(r.txn_ms.begin(), r.txn_ms.end(), std::greater<>());
@@ -653,32 +722,46 @@ int main(int argc, char** argv) {
     for (size_t k = 0; k < std::min(o.slowest, r.txn_ms.size()); ++k) {
       const Txn& txn = t.txns[r.txn_ms[k].second];
       size_t ins = 0, del = 0;
-      for (const Patch& p : txn.patches) { ins += p.ins16.size(); del += p.del; }
-      std::cout << "  txn " << r.txn_ms[k].second << ": " << fixed2(r.txn_ms[k].first) << " ms, " << txn.patches.size()
-                << " patches, " << ins << " units inserted, " << del << " deleted\n";
+      for (const Patch& p : txn.patches) {
+        ins += p.ins16.size();
+        del += p.del;
+      }
+      std::cout << "  txn " << r.txn_ms[k].second << ": " << fixed2(r.txn_ms[k].first) << " ms, "
+                << txn.patches.size() << " patches, " << ins << " units inserted, " << del
+                << " deleted\n";
     }
   }
 
   if (!r.text_ok) {
     size_t d = 0;
-    while (d < r.final_text.size() && d < t.end_content.size() && r.final_text[d] == t.end_content[d]) ++d;
-    std::cerr << "crdt_trace: text differs from endContent at byte " << d << " (got " << r.final_text.size() << " bytes, want "
-              << t.end_content.size() << ")\n  got:  " << json::serialize(json::value(r.final_text.substr(d >= 40 ? d - 40 : 0, 80)))
-              << "\n  want: " << json::serialize(json::value(t.end_content.substr(d >= 40 ? d - 40 : 0, 80))) << "\n";
+    while (d < r.final_text.size() && d < t.end_content.size() &&
+           r.final_text[d] == t.end_content[d])
+      ++d;
+    std::cerr << "crdt_trace: text differs from endContent at byte " << d << " (got "
+              << r.final_text.size() << " bytes, want " << t.end_content.size() << ")\n  got:  "
+              << json::serialize(json::value(r.final_text.substr(d >= 40 ? d - 40 : 0, 80)))
+              << "\n  want: "
+              << json::serialize(json::value(t.end_content.substr(d >= 40 ? d - 40 : 0, 80)))
+              << "\n";
     if (!t.concurrent) diagnose_sequential(t, o);
   }
 
   if (o.json) {
     std::ostringstream js;
-    js << "{\"trace\":" << json::serialize(json::value(t.name)) << ",\"kind\":\"" << (t.concurrent ? "concurrent" : "sequential")
-       << "\",\"patches\":" << t.patches << ",\"txns\":" << t.txns.size() << ",\"replay_ms\":" << fixed2(r.replay_ms)
+    js << "{\"trace\":" << json::serialize(json::value(t.name)) << ",\"kind\":\""
+       << (t.concurrent ? "concurrent" : "sequential") << "\",\"patches\":" << t.patches
+       << ",\"txns\":" << t.txns.size() << ",\"replay_ms\":" << fixed2(r.replay_ms)
        << ",\"patches_per_s\":" << static_cast<long long>(pps + 0.5) << ",\"peak_rss_kb\":" << peak
-       << ",\"rss_before_kb\":" << r.rss_before_kb << ",\"rss_after_replay_kb\":" << r.rss_after_kb << ",\"doc_heap_kb\":" << r.heap_after_kb - r.heap_before_kb << ",\"state_v1_bytes\":" << r.state.size()
-       << ",\"encode_ms\":" << fixed2(r.encode_ms) << ",\"load_ms\":" << fixed2(r.load_ms) << ",\"updates\":" << r.updates
+       << ",\"rss_before_kb\":" << r.rss_before_kb << ",\"rss_after_replay_kb\":" << r.rss_after_kb
+       << ",\"doc_heap_kb\":" << r.heap_after_kb - r.heap_before_kb
+       << ",\"state_v1_bytes\":" << r.state.size() << ",\"encode_ms\":" << fixed2(r.encode_ms)
+       << ",\"load_ms\":" << fixed2(r.load_ms) << ",\"updates\":" << r.updates
        << ",\"update_bytes\":" << r.update_bytes << ",\"ok\":" << (ok ? "true" : "false");
     if (r.floor_ms >= 0) js << ",\"floor_ms\":" << fixed2(r.floor_ms);
-    if (o.first_last) js << ",\"first10_ms\":" << fixed2(r.first10_ms) << ",\"last10_ms\":" << fixed2(r.last10_ms);
-    if (t.concurrent) js << ",\"agents\":" << t.num_agents << ",\"merged_remote_txns\":" << r.merged;
+    if (o.first_last)
+      js << ",\"first10_ms\":" << fixed2(r.first10_ms) << ",\"last10_ms\":" << fixed2(r.last10_ms);
+    if (t.concurrent)
+      js << ",\"agents\":" << t.num_agents << ",\"merged_remote_txns\":" << r.merged;
     js << ",\"engine\":\"samenplan::crdt (C++)\"}";
     std::cout << js.str() << "\n";
   }

@@ -16,6 +16,7 @@
 #include "id.h"
 #include "pool.h"
 #include "samenplan/crdt/any.h"
+#include "search_markers.h"
 
 namespace samenplan::crdt {
 
@@ -48,10 +49,11 @@ enum class TypeKind : uint8_t {
   kAbstract = 255,
 };
 
+// A search marker as find_marker returns it: the item and its index (p is
+// null when there is none). The markers themselves live in SearchMarkers.
 struct SearchMarker {
   Item* p = nullptr;
   uint64_t index = 0;
-  uint64_t timestamp = 0;
 };
 
 class Branch {
@@ -71,7 +73,7 @@ class Branch {
   Item* start = nullptr;
   std::map<std::string, Item*> map;
   uint64_t length = 0;
-  std::optional<std::vector<SearchMarker>> search_marker;
+  std::optional<SearchMarkers> search_marker;
   bool has_formatting = false;
   // Whether a format item was ever integrated into this type (unlike
   // has_formatting, never reset): without one, formatting clean-up is a no-op.
@@ -229,6 +231,9 @@ struct Item {
   // How many search markers of the parent point here (saturates at 255,
   // never below the true count; not part of Yjs, see SearchMarker).
   uint8_t marker_refs = 0;
+  // content->kind(), kept here so that walks over items need not load the
+  // content (0 while there is no content).
+  ContentKind content_kind = ContentKind{0};
   Item* left = nullptr;
   Item* right = nullptr;
   OptId origin;
@@ -267,6 +272,7 @@ struct Item {
   }
   void set_content(std::unique_ptr<Content> c) {
     content = std::move(c);
+    content_kind = content->kind();
     length = content->length();
     info = content->countable() ? (info | kCountable) : (info & ~kCountable);
   }

@@ -14,14 +14,22 @@ namespace {
 
 TypeKind internal_kind(SharedKind k) {
   switch (k) {
-    case SharedKind::kArray: return TypeKind::kArray;
-    case SharedKind::kMap: return TypeKind::kMap;
-    case SharedKind::kText: return TypeKind::kText;
-    case SharedKind::kXmlElement: return TypeKind::kXmlElement;
-    case SharedKind::kXmlFragment: return TypeKind::kXmlFragment;
-    case SharedKind::kXmlHook: return TypeKind::kXmlHook;
-    case SharedKind::kXmlText: return TypeKind::kXmlText;
-    default: return TypeKind::kAbstract;
+    case SharedKind::kArray:
+      return TypeKind::kArray;
+    case SharedKind::kMap:
+      return TypeKind::kMap;
+    case SharedKind::kText:
+      return TypeKind::kText;
+    case SharedKind::kXmlElement:
+      return TypeKind::kXmlElement;
+    case SharedKind::kXmlFragment:
+      return TypeKind::kXmlFragment;
+    case SharedKind::kXmlHook:
+      return TypeKind::kXmlHook;
+    case SharedKind::kXmlText:
+      return TypeKind::kXmlText;
+    default:
+      return TypeKind::kAbstract;
   }
 }
 
@@ -38,18 +46,30 @@ Branch* type_of_item(const Item* item) {
 
 const char* error_code_name(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kOk: return "ok";
-    case ErrorCode::kTruncated: return "truncated";
-    case ErrorCode::kOverlongVarint: return "overlong varint";
-    case ErrorCode::kBadLength: return "bad length";
-    case ErrorCode::kUnknownContentRef: return "unknown content ref";
-    case ErrorCode::kUnknownTypeRef: return "unknown type ref";
-    case ErrorCode::kUnknownAnyTag: return "unknown any tag";
-    case ErrorCode::kBadParent: return "bad parent";
-    case ErrorCode::kBadClock: return "bad clock";
-    case ErrorCode::kBadJson: return "bad JSON";
-    case ErrorCode::kTrailingBytes: return "trailing bytes";
-    case ErrorCode::kInvalidArgument: return "invalid argument";
+    case ErrorCode::kOk:
+      return "ok";
+    case ErrorCode::kTruncated:
+      return "truncated";
+    case ErrorCode::kOverlongVarint:
+      return "overlong varint";
+    case ErrorCode::kBadLength:
+      return "bad length";
+    case ErrorCode::kUnknownContentRef:
+      return "unknown content ref";
+    case ErrorCode::kUnknownTypeRef:
+      return "unknown type ref";
+    case ErrorCode::kUnknownAnyTag:
+      return "unknown any tag";
+    case ErrorCode::kBadParent:
+      return "bad parent";
+    case ErrorCode::kBadClock:
+      return "bad clock";
+    case ErrorCode::kBadJson:
+      return "bad JSON";
+    case ErrorCode::kTrailingBytes:
+      return "trailing bytes";
+    case ErrorCode::kInvalidArgument:
+      return "invalid argument";
   }
   return "unknown";
 }
@@ -73,14 +93,16 @@ uint64_t TextRef::length() const { return b_ ? b_->length : 0; }
 std::string TextRef::to_string() const { return b_ ? utf::utf16_to_wtf8(text_to_string(b_)) : ""; }
 Any TextRef::to_delta() const { return b_ ? text_to_delta(b_) : Any::array({}); }
 
-Status TextRef::insert(Transaction& txn, uint64_t index, std::string_view utf8, const AnyObject* attrs) {
+Status TextRef::insert(Transaction& txn, uint64_t index, std::string_view utf8,
+                       const AnyObject* attrs) {
   if (!b_ || !b_->is_text()) return invalid("not a text");
   if (index > b_->length) return invalid("index beyond the end of the text");
   text_insert(txn.state(), b_, index, utf::utf8_to_utf16(utf8), attrs);
   return Status();
 }
 
-Status TextRef::insert_embed(Transaction& txn, uint64_t index, const Any& embed, const AnyObject* attrs) {
+Status TextRef::insert_embed(Transaction& txn, uint64_t index, const Any& embed,
+                             const AnyObject* attrs) {
   if (!b_ || !b_->is_text()) return invalid("not a text");
   if (index > b_->length) return invalid("index beyond the end of the text");
   text_insert_embed(txn.state(), b_, index, embed, attrs);
@@ -89,14 +111,16 @@ Status TextRef::insert_embed(Transaction& txn, uint64_t index, const Any& embed,
 
 Status TextRef::remove(Transaction& txn, uint64_t index, uint64_t len) {
   if (!b_ || !b_->is_text()) return invalid("not a text");
-  if (index > b_->length || len > b_->length - index) return invalid("range beyond the end of the text");
+  if (index > b_->length || len > b_->length - index)
+    return invalid("range beyond the end of the text");
   text_delete(txn.state(), b_, index, len);
   return Status();
 }
 
 Status TextRef::format(Transaction& txn, uint64_t index, uint64_t len, const AnyObject& attrs) {
   if (!b_ || !b_->is_text()) return invalid("not a text");
-  if (index > b_->length || len > b_->length - index) return invalid("range beyond the end of the text");
+  if (index > b_->length || len > b_->length - index)
+    return invalid("range beyond the end of the text");
   text_format(txn.state(), b_, index, len, attrs);
   return Status();
 }
@@ -109,9 +133,11 @@ Status MapRef::set(Transaction& txn, const std::string& key, const Any& value) {
   return Status();
 }
 
-TypeRef MapRef::set_type(Transaction& txn, const std::string& key, SharedKind kind, std::string name) {
+TypeRef MapRef::set_type(Transaction& txn, const std::string& key, SharedKind kind,
+                         std::string name) {
   if (!b_ || kind == SharedKind::kUnknown) return TypeRef();
-  return TypeRef(map_set(txn.state(), b_, key, InsertValue::of_type(internal_kind(kind), std::move(name))));
+  return TypeRef(
+      map_set(txn.state(), b_, key, InsertValue::of_type(internal_kind(kind), std::move(name))));
 }
 
 void MapRef::remove(Transaction& txn, const std::string& key) {
@@ -170,7 +196,8 @@ Status ArrayRef::push(Transaction& txn, const std::vector<Value>& values) {
   return Status();
 }
 
-Result<TypeRef> ArrayRef::insert_type(Transaction& txn, uint64_t index, SharedKind kind, std::string name) {
+Result<TypeRef> ArrayRef::insert_type(Transaction& txn, uint64_t index, SharedKind kind,
+                                      std::string name) {
   if (!b_) return invalid("invalid array");
   if (index > b_->length) return invalid("index beyond the end of the array");
   if (kind == SharedKind::kUnknown) return invalid("unknown kind");
@@ -182,7 +209,8 @@ Result<TypeRef> ArrayRef::insert_type(Transaction& txn, uint64_t index, SharedKi
 
 Status ArrayRef::remove(Transaction& txn, uint64_t index, uint64_t len) {
   if (!b_) return invalid("invalid array");
-  if (index > b_->length || len > b_->length - index) return invalid("range beyond the end of the array");
+  if (index > b_->length || len > b_->length - index)
+    return invalid("range beyond the end of the array");
   list_delete(txn.state(), b_, index, len);
   return Status();
 }
@@ -200,7 +228,9 @@ Branch* child_at(const Branch* list, uint64_t index) {
 }
 }  // namespace
 
-TypeRef ArrayRef::get_type(uint64_t index) const { return b_ ? TypeRef(child_at(b_, index)) : TypeRef(); }
+TypeRef ArrayRef::get_type(uint64_t index) const {
+  return b_ ? TypeRef(child_at(b_, index)) : TypeRef();
+}
 
 // ---- Xml ----
 
@@ -239,10 +269,14 @@ void XmlRef::remove_attribute(Transaction& txn, const std::string& key) {
   if (b_) map_delete(txn.state(), b_, key);
 }
 
-std::optional<Any> XmlRef::get_attribute(const std::string& key) const { return MapRef(b_).get(key); }
+std::optional<Any> XmlRef::get_attribute(const std::string& key) const {
+  return MapRef(b_).get(key);
+}
 std::string XmlRef::node_name() const { return b_ ? b_->name : ""; }
 std::string XmlRef::to_string() const { return b_ ? xml_to_string(b_) : ""; }
-TypeRef XmlRef::child(uint64_t index) const { return b_ ? TypeRef(child_at(b_, index)) : TypeRef(); }
+TypeRef XmlRef::child(uint64_t index) const {
+  return b_ ? TypeRef(child_at(b_, index)) : TypeRef();
+}
 
 // ---- Doc ----
 
@@ -260,9 +294,15 @@ Doc::~Doc() = default;
 uint64_t Doc::client_id() const { return state_->client_id; }
 bool Doc::gc() const { return state_->gc; }
 
-TextRef Doc::get_text(const std::string& name) { return TextRef(state_->get_root(name, TypeKind::kText)); }
-MapRef Doc::get_map(const std::string& name) { return MapRef(state_->get_root(name, TypeKind::kMap)); }
-ArrayRef Doc::get_array(const std::string& name) { return ArrayRef(state_->get_root(name, TypeKind::kArray)); }
+TextRef Doc::get_text(const std::string& name) {
+  return TextRef(state_->get_root(name, TypeKind::kText));
+}
+MapRef Doc::get_map(const std::string& name) {
+  return MapRef(state_->get_root(name, TypeKind::kMap));
+}
+ArrayRef Doc::get_array(const std::string& name) {
+  return ArrayRef(state_->get_root(name, TypeKind::kArray));
+}
 XmlRef Doc::get_xml_fragment(const std::string& name) {
   return XmlRef(state_->get_root(name, TypeKind::kXmlFragment));
 }
@@ -279,7 +319,8 @@ Status Doc::apply_update_v1(std::span<const uint8_t> update, std::vector<Commit>
   return status;
 }
 
-Result<std::vector<uint8_t>> Doc::encode_state_as_update_v1(std::span<const uint8_t> sv_bytes) const {
+Result<std::vector<uint8_t>> Doc::encode_state_as_update_v1(
+    std::span<const uint8_t> sv_bytes) const {
   StateMap sv;
   if (!sv_bytes.empty()) {
     auto r = crdt::decode_state_vector(sv_bytes);
@@ -311,21 +352,37 @@ Transaction::~Transaction() {
 TransactionState& Transaction::state() { return *doc_.state()->current; }
 
 Commit Transaction::commit() {
-  if (!open_) return Commit();
-  open_ = false;
-  // The document's reusable buffer (commits_ stays empty): no allocation of
-  // a Commit vector per transaction.
-  std::vector<Commit>& buf = doc_.state()->commit_buffer;
-  buf.clear();
-  doc_.state()->record_commits = &buf;
-  end_transaction(*doc_.state(), true);
-  doc_.state()->record_commits = nullptr;
-  Commit c = buf.empty() ? Commit() : std::move(buf.front());
-  buf.clear();
+  Commit c;
+  commit(c);
   return c;
 }
 
-Result<std::vector<uint8_t>> merge_updates_v1(const std::vector<std::span<const uint8_t>>& updates) {
+void Transaction::commit(Commit& out) {
+  if (!open_) {
+    out.update.clear();
+    out.inserted.clear();
+    out.deleted.clear();
+    out.changed.clear();
+    out.local = true;
+    return;
+  }
+  open_ = false;
+  DocState& st = *doc_.state();
+  // This transaction's record goes into `out` (the clean-up empties it and
+  // reuses its buffers); the records of transactions
+  // its clean-up runs go to the document's reusable buffer and are dropped.
+  std::vector<Commit>& buf = st.commit_buffer;
+  buf.clear();
+  st.commit_target = &out;
+  st.record_commits = &buf;
+  end_transaction(st, true);
+  st.commit_target = nullptr;
+  st.record_commits = nullptr;
+  buf.clear();
+}
+
+Result<std::vector<uint8_t>> merge_updates_v1(
+    const std::vector<std::span<const uint8_t>>& updates) {
   return merge_updates_internal(updates);
 }
 

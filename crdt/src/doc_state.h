@@ -93,6 +93,9 @@ class DocState {
   std::vector<Commit>* record_commits = nullptr;
   // Reused by Transaction::commit() for its records.
   std::vector<Commit> commit_buffer;
+  // When set, the next clean-up records into this Commit (reusing its
+  // buffers) instead of appending to record_commits; then it is cleared.
+  Commit* commit_target = nullptr;
   // Reused by the clean-up for the (client, clock) list of an update.
   std::vector<std::pair<uint64_t, uint64_t>> write_starts;
   uint64_t marker_timestamp = 0;
@@ -114,7 +117,7 @@ void end_transaction(DocState& doc, bool initial);
 // Adds `s` to the store within `txn`, noting the client's state before the
 // transaction. REQUIRES: struct starts at get_state(client).
 inline void store_add(TransactionState& txn, Item* s) {
-  StructList& list = txn.doc.store.clients[s->id.client];
+  StructList& list = txn.doc.store.list(s->id.client);
   if (list.txn_serial != txn.serial) {
     list.txn_serial = txn.serial;
     txn.note_client(s->id.client, list.empty() ? 0 : list.back()->id.clock + list.back()->length);

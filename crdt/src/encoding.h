@@ -49,6 +49,11 @@ class Encoder {
   void reserve(size_t n) { buf_.reserve(n); }
   const std::vector<uint8_t>& bytes() const { return buf_; }
   std::vector<uint8_t> take() { return std::move(buf_); }
+  // Continues in `buf` (emptied first; its capacity is kept).
+  void adopt(std::vector<uint8_t>&& buf) {
+    buf_ = std::move(buf);
+    buf_.clear();
+  }
   size_t size() const { return buf_.size(); }
 
  private:

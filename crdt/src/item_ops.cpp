@@ -50,9 +50,9 @@ Item* split_item(TransactionState& txn, Item* left, uint64_t diff) {
 }
 
 Item* get_item_clean_start(TransactionState& txn, ID id) {
-  auto it = txn.doc.store.clients.find(id.client);
-  if (it == txn.doc.store.clients.end()) return nullptr;
-  auto& structs = it->second;
+  StructList* list = txn.doc.store.find_list(id.client);
+  if (list == nullptr) return nullptr;
+  auto& structs = *list;
   const ptrdiff_t index = StructStore::find_index(structs, id.clock);
   if (index < 0) return nullptr;
   Item* s = structs[static_cast<size_t>(index)];
@@ -65,9 +65,9 @@ Item* get_item_clean_start(TransactionState& txn, ID id) {
 }
 
 Item* get_item_clean_end(TransactionState& txn, ID id) {
-  auto it = txn.doc.store.clients.find(id.client);
-  if (it == txn.doc.store.clients.end()) return nullptr;
-  auto& structs = it->second;
+  StructList* list = txn.doc.store.find_list(id.client);
+  if (list == nullptr) return nullptr;
+  auto& structs = *list;
   const ptrdiff_t index = StructStore::find_index(structs, id.clock);
   if (index < 0) return nullptr;
   Item* s = structs[static_cast<size_t>(index)];
@@ -146,6 +146,7 @@ namespace {
 void integrate_as_gc(TransactionState& txn, Item* item) {
   item->block = BlockKind::kGC;
   item->content.reset();
+  item->content_kind = ContentKind{0};
   item->left = item->right = nullptr;
   item->parent = nullptr;
   item->parent_name.reset();
@@ -154,7 +155,7 @@ void integrate_as_gc(TransactionState& txn, Item* item) {
 }
 
 void content_integrate(TransactionState& txn, Item* item) {
-  switch (item->content->kind()) {
+  switch (item->content_kind) {
     case ContentKind::kDeleted:
       txn.delete_set.add(item->id.client, item->id.clock, item->length);
       item->mark_deleted();
@@ -176,7 +177,7 @@ void content_integrate(TransactionState& txn, Item* item) {
 }
 
 void content_delete(TransactionState& txn, Item* item) {
-  if (item->content->kind() != ContentKind::kType) return;
+  if (item->content_kind != ContentKind::kType) return;
   Branch* t = static_cast<ContentType*>(item->content.get())->type.get();
   for (Item* n = t->start; n != nullptr; n = n->right) {
     if (!n->deleted()) {
@@ -313,7 +314,7 @@ void item_gc(StructStore& store, Item* item, bool parent_gcd) {
   if (!item->is_item()) return;
   // Children of a collected type always go: their parent is about to vanish.
   if (!item->deleted() && !parent_gcd) return;
-  if (item->content->kind() == ContentKind::kType) {
+  if (item->content_kind == ContentKind::kType) {
     Branch* t = static_cast<ContentType*>(item->content.get())->type.get();
     for (Item* n = t->start; n != nullptr;) {
       Item* next = n->right;
@@ -342,19 +343,20 @@ bool item_merge_with(Item* left, Item* right) {
   if (!(right->origin == OptId(left->last_id()) && left->right == right &&
         left->right_origin == right->right_origin && left->id.client == right->id.client &&
         left->id.clock + left->length == right->id.clock && left->deleted() == right->deleted() &&
-        !left->redone && !right->redone && left->content->kind() == right->content->kind() &&
+        !left->redone && !right->redone && left->content_kind == right->content_kind &&
         left->content->merge_with(*right->content))) {
     return false;
   }
   Branch* parent = left->parent;
   if (parent != nullptr && parent->search_marker && right->marker_refs > 0) {
-    for (auto& m : *parent->search_marker) {
-      if (m.p == right) {
-        m.p = left;
+    SearchMarkers& markers = *parent->search_marker;
+    for (size_t i = 0; i < markers.size(); ++i) {
+      if (markers.p(i) == right) {
+        markers.p(i) = left;
         marker_unref(right);
         marker_ref(left);
         if (!marker_settled(left)) parent->markers_dirty = true;
-        if (!left->deleted() && left->countable()) m.index -= left->length;
+        if (!left->deleted() && left->countable()) markers.index(i) -= left->length;
       }
     }
   }

@@ -24,6 +24,38 @@ ptrdiff_t find_index_ds(const std::vector<DeleteItem>& dis, uint64_t clock) {
 }
 }  // namespace
 
+size_t DeleteMap::position(uint64_t client) const {
+  if (!index_.empty()) {
+    auto it = index_.find(client);
+    return it == index_.end() ? used_ : it->second;
+  }
+  for (size_t i = 0; i < used_; ++i) {
+    if (entries_[i].first == client) return i;
+  }
+  return used_;
+}
+
+std::vector<DeleteItem>& DeleteMap::operator[](uint64_t client) {
+  const size_t i = position(client);
+  if (i < used_) return entries_[i].second;
+  if (used_ == entries_.size()) entries_.emplace_back();
+  Entry& e = entries_[used_];
+  e.first = client;
+  e.second.clear();
+  ++used_;
+  if (!index_.empty()) {
+    index_.emplace(client, used_ - 1);
+  } else if (used_ > kIndexFrom) {
+    for (size_t k = 0; k < used_; ++k) index_.emplace(entries_[k].first, k);
+  }
+  return e.second;
+}
+
+void DeleteMap::clear() {
+  used_ = 0;
+  if (!index_.empty()) index_.clear();
+}
+
 bool DeleteSet::contains(ID id) const {
   auto it = clients.find(id.client);
   return it != clients.end() && find_index_ds(it->second, id.clock) >= 0;
@@ -31,8 +63,15 @@ bool DeleteSet::contains(ID id) const {
 
 void DeleteSet::sort_and_merge() {
   for (auto& [client, dels] : clients) {
-    std::sort(dels.begin(), dels.end(),
-              [](const DeleteItem& a, const DeleteItem& b) { return a.clock < b.clock; });
+    // Ranges mostly arrive in clock order (a decoded update integrates its
+    // structs by clock); the merge below does not depend on the order of
+    // ranges with equal clocks.
+    const auto by_clock = [](const DeleteItem& a, const DeleteItem& b) {
+      return a.clock < b.clock;
+    };
+    if (!std::is_sorted(dels.begin(), dels.end(), by_clock)) {
+      std::sort(dels.begin(), dels.end(), by_clock);
+    }
     size_t j = 1;
     for (size_t i = 1; i < dels.size(); ++i) {
       auto& left = dels[j - 1];
@@ -49,13 +88,20 @@ void DeleteSet::sort_and_merge() {
 }
 
 void DeleteSet::write(UpdateEncoder& enc) const {
-  std::vector<uint64_t> keys;
-  keys.reserve(clients.size());
-  for (const auto& [client, dels] : clients) keys.push_back(client);
-  std::sort(keys.begin(), keys.end(), std::greater<>());
-  enc.rest().write_var_uint(keys.size());
-  for (uint64_t client : keys) {
-    const auto& dels = clients.at(client);
+  // Clients in descending order, as Yjs sorts them.
+  std::vector<const DeleteMap::Entry*> order;
+  const DeleteMap::Entry* single = clients.size() == 1 ? clients.begin() : nullptr;
+  if (single == nullptr) {
+    order.reserve(clients.size());
+    for (const auto& e : clients) order.push_back(&e);
+    std::sort(order.begin(), order.end(),
+              [](const auto* a, const auto* b) { return a->first > b->first; });
+  }
+  enc.rest().write_var_uint(clients.size());
+  for (size_t k = 0; k < clients.size(); ++k) {
+    const DeleteMap::Entry& e = single != nullptr ? *single : *order[k];
+    const uint64_t client = e.first;
+    const auto& dels = e.second;
     enc.reset_ds_cur_val();
     enc.rest().write_var_uint(client);
     enc.rest().write_var_uint(dels.size());
@@ -117,14 +163,14 @@ StateMap StructStore::state_vector() const {
 }
 
 Item* StructStore::find(ID id) const {
-  auto it = clients.find(id.client);
-  if (it == clients.end()) return nullptr;
-  const ptrdiff_t i = find_index(it->second, id.clock);
-  return i < 0 ? nullptr : it->second[static_cast<size_t>(i)];
+  const StructList* structs = find_list(id.client);
+  if (structs == nullptr) return nullptr;
+  const ptrdiff_t i = find_index(*structs, id.clock);
+  return i < 0 ? nullptr : (*structs)[static_cast<size_t>(i)];
 }
 
 void StructStore::replace(Item* s, Item* replacement) {
-  auto& structs = clients[s->id.client];
+  auto& structs = list(s->id.client);
   const ptrdiff_t i = find_index(structs, s->id.clock);
   structs.set(static_cast<size_t>(i), replacement);
   delete s;

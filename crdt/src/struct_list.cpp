@@ -60,6 +60,19 @@ void StructList::insert(size_t pos, Item* s) {
 
 void StructList::erase(size_t first, size_t last) {
   if (first >= last) return;
+  // At the end of the list (a merge into the last block, the common case):
+  // no other chunk moves or renumbers.
+  if (last == size_ && first >= starts_.back()) {
+    auto& chunk = chunks_.back();
+    chunk.resize(first - starts_.back());
+    size_ = first;
+    if (chunk.empty()) {
+      chunks_.pop_back();
+      starts_.pop_back();
+    }
+    if (hint_ >= chunks_.size()) hint_ = 0;
+    return;
+  }
   size_t c = locate(first);
   size_t remaining = last - first;
   size_t offset = first - starts_[c];
@@ -80,7 +93,7 @@ void StructList::erase(size_t first, size_t last) {
     offset = 0;
   }
   if (first_chunk < chunks_.size()) renumber(first_chunk);
-  hint_ = 0;
+  hint_ = first_chunk < chunks_.size() ? first_chunk : 0;
 }
 
 void StructList::clear() {
@@ -96,6 +109,20 @@ ptrdiff_t StructList::find_index(uint64_t clock) const {
   if (last->id.clock == clock) return static_cast<ptrdiff_t>(size_ - 1);
   if (clock >= last->id.clock + last->length) return -1;
   if (clock >= last->id.clock) return static_cast<ptrdiff_t>(size_ - 1);
+  // The block of the previous lookup or one of its neighbours (a clean-up
+  // looks up the same deleted range several times; a split moves it by one).
+  if (found_chunk_ < chunks_.size()) {
+    const auto& chunk = chunks_[found_chunk_];
+    const size_t from = found_offset_ > 0 ? found_offset_ - 1 : 0;
+    const size_t to = std::min(chunk.size(), found_offset_ + 2);
+    for (size_t o = from; o < to; ++o) {
+      const Item* s = chunk[o];
+      if (s->id.clock <= clock && clock < s->id.clock + s->length) {
+        found_offset_ = o;
+        return static_cast<ptrdiff_t>(starts_[found_chunk_] + o);
+      }
+    }
+  }
   // The last chunk whose first block starts at or before `clock`: the one
   // of the previous lookup, often, else by binary search.
   size_t lo = 0;
@@ -122,7 +149,9 @@ ptrdiff_t StructList::find_index(uint64_t clock) const {
   const Item* s = *(it - 1);
   if (clock >= s->id.clock + s->length) return -1;
   hint_ = lo;
-  return static_cast<ptrdiff_t>(starts_[lo] + static_cast<size_t>(it - chunk.begin()) - 1);
+  found_chunk_ = lo;
+  found_offset_ = static_cast<size_t>(it - chunk.begin()) - 1;
+  return static_cast<ptrdiff_t>(starts_[lo] + found_offset_);
 }
 
 }  // namespace samenplan::crdt

@@ -97,6 +97,10 @@ class StructList {
   std::vector<size_t> starts_;  // global index of each chunk's first element
   size_t size_ = 0;
   mutable size_t hint_ = 0;
+  // Position of the block the last find_index() binary search found (only
+  // a guess: it is checked before use).
+  mutable size_t found_chunk_ = 0;
+  mutable size_t found_offset_ = 0;
 };
 
 }  // namespace samenplan::crdt

@@ -84,7 +84,7 @@ bool equal_attrs(const Any& a, const Any& b) {
 }
 
 ContentFormat* as_format(Item* item) {
-  return item->content && item->content->kind() == ContentKind::kFormat
+  return item->content_kind == ContentKind::kFormat
              ? static_cast<ContentFormat*>(item->content.get())
              : nullptr;
 }
@@ -138,10 +138,10 @@ void find_next_position(TransactionState& txn, Position& pos, uint64_t count) {
 namespace {
 
 Position find_position(TransactionState& txn, Branch* parent, uint64_t index, bool use_marker) {
-  SearchMarker* marker = use_marker ? find_marker(txn.doc, parent, index) : nullptr;
-  if (marker != nullptr) {
-    Position pos{marker->p->left, marker->p, marker->index, {}};
-    find_next_position(txn, pos, index - marker->index);
+  const SearchMarker marker = use_marker ? find_marker(txn.doc, parent, index) : SearchMarker{};
+  if (marker.p != nullptr) {
+    Position pos{marker.p->left, marker.p, marker.index, {}};
+    find_next_position(txn, pos, index - marker.index);
     return pos;
   }
   Position pos{nullptr, parent->start, 0, {}};
@@ -358,7 +358,7 @@ template <class F>
 void iterate_structs(TransactionState& txn, uint64_t client, uint64_t clock_start, uint64_t len,
                      F&& f) {
   if (len == 0) return;
-  auto& structs = txn.doc.store.clients[client];
+  auto& structs = txn.doc.store.list(client);
   const uint64_t clock_end = clock_start + len;
   Item* first = get_item_clean_start(txn, ID{client, clock_start});
   if (first == nullptr) return;
@@ -440,7 +440,7 @@ void text_delete(TransactionState& txn, Branch* text, uint64_t index, uint64_t l
   Item* start = pos.right;
   while (length > 0 && pos.right != nullptr) {
     if (!pos.right->deleted()) {
-      const ContentKind k = pos.right->content->kind();
+      const ContentKind k = pos.right->content_kind;
       if (k == ContentKind::kType || k == ContentKind::kEmbed || k == ContentKind::kString) {
         if (length < pos.right->length) {
           get_item_clean_start(txn, ID{pos.right->id.client, pos.right->id.clock + length});
@@ -474,7 +474,7 @@ void text_format(TransactionState& txn, Branch* text, uint64_t index, uint64_t l
 std::u16string text_to_string(const Branch* text) {
   std::u16string s;
   for (Item* n = text->start; n != nullptr; n = n->right) {
-    if (!n->deleted() && n->countable() && n->content->kind() == ContentKind::kString) {
+    if (!n->deleted() && n->countable() && n->content_kind == ContentKind::kString) {
       s += static_cast<ContentString*>(n->content.get())->str;
     }
   }

@@ -15,7 +15,7 @@ void TransactionState::reset(bool is_local, uint64_t new_serial) {
   changed_clients.clear();
   changed.clear();
   merge_structs.clear();
-  client_index_.clear();
+  if (!client_index_.empty()) client_index_.clear();
   local = is_local;
   need_formatting_cleanup = false;
 }
@@ -99,7 +99,7 @@ size_t try_merge_with_lefts(StructList& structs, size_t pos) {
 
 void try_gc_delete_set(const DeleteSet& ds, StructStore& store) {
   for (const auto& [client, items] : ds.clients) {
-    auto& structs = store.clients[client];
+    auto& structs = store.list(client);
     for (size_t di = items.size(); di-- > 0;) {
       const auto& d = items[di];
       const uint64_t end = d.clock + d.len;
@@ -116,7 +116,7 @@ void try_gc_delete_set(const DeleteSet& ds, StructStore& store) {
 
 void try_merge_delete_set(const DeleteSet& ds, StructStore& store) {
   for (const auto& [client, items] : ds.clients) {
-    auto& structs = store.clients[client];
+    auto& structs = store.list(client);
     for (size_t di = items.size(); di-- > 0;) {
       const auto& d = items[di];
       const ptrdiff_t last = StructStore::find_index(structs, d.clock + d.len - 1);
@@ -131,6 +131,11 @@ void try_merge_delete_set(const DeleteSet& ds, StructStore& store) {
 
 // Path of `type` from its root, as YEvent.path computes it.
 bool path_of(const Branch* type, std::string& root, std::vector<PathStep>& path) {
+  if (type->item == nullptr) {  // a root type
+    root = type->root_name;
+    path.clear();
+    return true;
+  }
   std::vector<PathStep> rev;
   const Branch* child = type;
   while (child->item != nullptr) {
@@ -153,16 +158,28 @@ bool path_of(const Branch* type, std::string& root, std::vector<PathStep>& path)
   return true;
 }
 
+// Fills `out` (reusing the entries and buffers it has).
 void describe_changes(const TransactionState& txn, std::vector<ChangedType>& out) {
+  size_t n = 0;
   for (const ChangedEntry& e : txn.changed) {
     if (e.removed) continue;
-    ChangedType c;
+    if (n == out.size()) out.emplace_back();
+    ChangedType& c = out[n];
     if (!path_of(e.type, c.root, c.path)) continue;
     c.kind = shared_kind(e.type->kind);
     c.list_changed = e.list;
     c.keys.assign(e.keys.begin(), e.keys.end());
-    out.push_back(std::move(c));
+    ++n;
   }
+  out.resize(n);
+}
+
+// Empties `c` for a new record, keeping its buffers.
+void reset_commit(Commit& c, bool local) {
+  c.update.clear();
+  c.inserted.clear();
+  c.deleted.clear();
+  c.local = local;
 }
 
 void call_observers(TransactionState& txn) {
@@ -199,10 +216,14 @@ void cleanup_one(DocState& doc, size_t txn_pos) {
   for (ClientChange& c : txn.changed_clients) c.after = store.get_state(c.client);
   call_observers(txn);
   Commit* record = nullptr;
-  if (doc.record_commits != nullptr) {
-    doc.record_commits->emplace_back();
-    record = &doc.record_commits->back();
-    record->local = txn.local;
+  if (doc.commit_target != nullptr) {
+    record = doc.commit_target;
+    doc.commit_target = nullptr;
+  } else if (doc.record_commits != nullptr) {
+    record = &doc.record_commits->emplace_back();
+  }
+  if (record != nullptr) {
+    reset_commit(*record, txn.local);
     describe_changes(txn, record->changed);
   }
   if (txn.need_formatting_cleanup) cleanup_text_after_transaction(txn);
@@ -211,7 +232,7 @@ void cleanup_one(DocState& doc, size_t txn_pos) {
   try_merge_delete_set(txn.delete_set, store);
   for (const ClientChange& c : txn.changed_clients) {
     if (c.before == c.after) continue;
-    auto& structs = store.clients[c.client];
+    auto& structs = store.list(c.client);
     const ptrdiff_t first = StructStore::find_index(structs, c.before);
     const size_t first_change = static_cast<size_t>(std::max<ptrdiff_t>(first, 1));
     for (size_t i = structs.size() - 1; i >= first_change && i > 0;) {
@@ -222,9 +243,9 @@ void cleanup_one(DocState& doc, size_t txn_pos) {
   }
   for (size_t k = txn.merge_structs.size(); k-- > 0;) {
     const ID id = txn.merge_structs[k];
-    auto it = store.clients.find(id.client);
-    if (it == store.clients.end()) continue;
-    auto& structs = it->second;
+    StructList* list = store.find_list(id.client);
+    if (list == nullptr) continue;
+    auto& structs = *list;
     const ptrdiff_t pos = StructStore::find_index(structs, id.clock);
     if (pos < 0) continue;
     const auto p = static_cast<size_t>(pos);
@@ -248,6 +269,7 @@ void cleanup_one(DocState& doc, size_t txn_pos) {
   if (record != nullptr) {
     if (changed_structs || !txn.delete_set.empty()) {
       UpdateEncoderV1 enc;
+      enc.rest().adopt(std::move(record->update));
       enc.rest().reserve(64);
       write_transaction_structs(enc, doc, txn_pos);
       txn.delete_set.write(enc);

@@ -8,66 +8,55 @@
 
 namespace samenplan::crdt {
 namespace {
-constexpr size_t kMaxSearchMarker = 80;
+constexpr size_t kMaxSearchMarker = SearchMarkers::kMax;
 
-void overwrite_marker(DocState& doc, Branch& list, SearchMarker& m, Item* p, uint64_t index) {
-  Item* old = m.p;
+void overwrite_marker(DocState& doc, Branch& list, size_t m, Item* p, uint64_t index) {
+  SearchMarkers& markers = *list.search_marker;
+  Item* old = markers.p(m);
   old->set_marker(false);
   marker_unref(old);
   // Another marker on `old` has lost its flag.
   if (old->marker_refs > 0) list.markers_dirty = true;
-  m.p = p;
+  markers.p(m) = p;
   p->set_marker(true);
   marker_ref(p);
   if (!marker_settled(p)) list.markers_dirty = true;
-  m.index = index;
-  m.timestamp = doc.marker_timestamp++;
+  markers.index(m) = index;
+  markers.timestamp(m) = doc.marker_timestamp++;
 }
 
-SearchMarker* mark_position(DocState& doc, Branch& list, Item* p, uint64_t index) {
-  auto& markers = *list.search_marker;
+SearchMarker mark_position(DocState& doc, Branch& list, Item* p, uint64_t index) {
+  SearchMarkers& markers = *list.search_marker;
   if (markers.size() >= kMaxSearchMarker) {
-    auto it = std::min_element(markers.begin(), markers.end(), [](const auto& a, const auto& b) {
-      return a.timestamp < b.timestamp;
-    });
-    overwrite_marker(doc, list, *it, p, index);
-    return &*it;
+    // reduce((a, b) => a.timestamp < b.timestamp ? a : b); timestamps are unique.
+    overwrite_marker(doc, list, markers.oldest(), p, index);
+    return SearchMarker{p, index};
   }
   p->set_marker(true);
   marker_ref(p);
   if (!marker_settled(p)) list.markers_dirty = true;
-  markers.push_back(SearchMarker{p, index, doc.marker_timestamp++});
-  return &markers.back();
+  markers.push_back(p, index, doc.marker_timestamp++);
+  return SearchMarker{p, index};
 }
 
 uint64_t abs_diff(uint64_t a, uint64_t b) { return a > b ? a - b : b - a; }
 
 }  // namespace
 
-SearchMarker* find_marker(DocState& doc, Branch* list, uint64_t index) {
-  if (list->start == nullptr || index == 0 || !list->search_marker) return nullptr;
-  auto& markers = *list->search_marker;
-  SearchMarker* marker = nullptr;
-  if (!markers.empty()) {
-    // reduce((a, b) => |index - a.index| < |index - b.index| ? a : b): the
-    // last of the nearest markers.
-    size_t best = 0;
-    uint64_t best_diff = abs_diff(index, markers[0].index);
-    for (size_t i = 1; i < markers.size(); ++i) {
-      const uint64_t d = abs_diff(index, markers[i].index);
-      if (d <= best_diff) {
-        best_diff = d;
-        best = i;
-      }
-    }
-    marker = &markers[best];
-  }
+SearchMarker find_marker(DocState& doc, Branch* list, uint64_t index) {
+  if (list->start == nullptr || index == 0 || !list->search_marker) return {};
+  SearchMarkers& markers = *list->search_marker;
+  // reduce((a, b) => |index - a.index| < |index - b.index| ? a : b): the
+  // last of the nearest markers.
+  const bool have = !markers.empty();
+  const size_t marker = have ? markers.nearest(index) : 0;
   Item* p = list->start;
   uint64_t pindex = 0;
-  if (marker != nullptr) {
-    p = marker->p;
-    pindex = marker->index;
-    marker->timestamp = doc.marker_timestamp++;
+  uint64_t marker_index = 0;
+  if (have) {
+    p = markers.p(marker);
+    pindex = marker_index = markers.index(marker);
+    markers.timestamp(marker) = doc.marker_timestamp++;
   }
   while (p->right != nullptr && pindex < index) {
     if (!p->deleted() && p->countable()) {
@@ -86,61 +75,57 @@ SearchMarker* find_marker(DocState& doc, Branch* list, uint64_t index) {
     if (!p->deleted() && p->countable()) pindex -= p->length;
   }
   Branch* parent = p->parent;
-  if (marker != nullptr &&
-      static_cast<double>(abs_diff(marker->index, pindex)) <
-          static_cast<double>(parent->length) / static_cast<double>(kMaxSearchMarker)) {
-    overwrite_marker(doc, *list, *marker, p, pindex);
-    return marker;
+  if (have && static_cast<double>(abs_diff(marker_index, pindex)) <
+                  static_cast<double>(parent->length) / static_cast<double>(kMaxSearchMarker)) {
+    overwrite_marker(doc, *list, marker, p, pindex);
+    return SearchMarker{p, pindex};
   }
   return mark_position(doc, *list, p, pindex);
 }
 
 void update_marker_changes(Branch& list, uint64_t index, int64_t len) {
-  auto& markers = *list.search_marker;
+  SearchMarkers& markers = *list.search_marker;
   if (len <= 0) {
-    for (SearchMarker& m : markers) {
-      if (static_cast<int64_t>(index) < static_cast<int64_t>(m.index)) {
-        m.index = static_cast<uint64_t>(
-            std::max<int64_t>(static_cast<int64_t>(index), static_cast<int64_t>(m.index) + len));
-      }
-    }
+    // index < m.index: m.index = max(index, m.index + len).
+    markers.shift_delete(index, static_cast<uint64_t>(-len));
     return;
   }
   const auto ulen = static_cast<uint64_t>(len);
   if (!list.markers_dirty) {
     // Every marker is settled: Yjs' loop below only shifts indices.
     // index < m.index || index == m.index: max(index, m.index + len) = m.index + len.
-    for (SearchMarker& m : markers) m.index += index <= m.index ? ulen : 0;
+    markers.shift_insert(index, ulen);
     return;
   }
+  bool dirty = false;
   for (size_t i = markers.size(); i-- > 0;) {
-    SearchMarker& m = markers[i];
-    Item* p = m.p;
+    Item* p = markers.p(i);
     // A settled marker is left as it is by Yjs' loop (it clears and sets the
     // flag again).
     if (!marker_settled(p)) {
       Item* old = p;
       p->set_marker(false);
+      uint64_t& m_index = markers.index(i);
       while (p != nullptr && (p->deleted() || !p->countable())) {
         p = p->left;
-        if (p != nullptr && !p->deleted() && p->countable()) m.index -= p->length;
+        if (p != nullptr && !p->deleted() && p->countable()) m_index -= p->length;
       }
       if (p == nullptr || p->marker()) {
         marker_unref(old);
-        markers.erase(markers.begin() + static_cast<ptrdiff_t>(i));
+        markers.erase(i);
         continue;
       }
       if (p != old) {
         marker_unref(old);
         marker_ref(p);
       }
-      m.p = p;
+      markers.p(i) = p;
       p->set_marker(true);
     }
-    if (index <= m.index) m.index += ulen;
+    if (index <= markers.index(i)) markers.index(i) += ulen;
   }
-  list.markers_dirty = !std::all_of(markers.begin(), markers.end(),
-                                    [](const SearchMarker& m) { return marker_settled(m.p); });
+  for (size_t i = 0; i < markers.size() && !dirty; ++i) dirty = !marker_settled(markers.p(i));
+  list.markers_dirty = dirty;
 }
 
 namespace {
@@ -189,11 +174,11 @@ std::vector<Branch*> list_insert(TransactionState& txn, Branch* parent, uint64_t
     return insert_after(txn, parent, nullptr, values);
   }
   const uint64_t start_index = index;
-  SearchMarker* marker = find_marker(txn.doc, parent, index);
+  const SearchMarker marker = find_marker(txn.doc, parent, index);
   Item* n = parent->start;
-  if (marker != nullptr) {
-    n = marker->p;
-    index -= marker->index;
+  if (marker.p != nullptr) {
+    n = marker.p;
+    index -= marker.index;
     if (index == 0) {
       n = n->prev();
       index += (n != nullptr && n->countable() && !n->deleted()) ? n->length : 0;
@@ -217,10 +202,11 @@ std::vector<Branch*> list_push(TransactionState& txn, Branch* parent,
   Item* n = parent->start;
   if (parent->search_marker) {
     uint64_t best = 0;
-    for (auto& m : *parent->search_marker) {
-      if (m.index > best) {
-        best = m.index;
-        n = m.p;
+    const SearchMarkers& markers = *parent->search_marker;
+    for (size_t i = 0; i < markers.size(); ++i) {
+      if (markers.index(i) > best) {
+        best = markers.index(i);
+        n = markers.p(i);
       }
     }
   }
@@ -234,11 +220,11 @@ void list_delete(TransactionState& txn, Branch* parent, uint64_t index, uint64_t
   if (length == 0) return;
   const uint64_t start_index = index;
   const uint64_t start_length = length;
-  SearchMarker* marker = find_marker(txn.doc, parent, index);
+  const SearchMarker marker = find_marker(txn.doc, parent, index);
   Item* n = parent->start;
-  if (marker != nullptr) {
-    n = marker->p;
-    index -= marker->index;
+  if (marker.p != nullptr) {
+    n = marker.p;
+    index -= marker.index;
   }
   for (; n != nullptr && index > 0; n = n->right) {
     if (!n->deleted() && n->countable()) {

@@ -21,7 +21,9 @@ struct InsertValue {
   }
 };
 
-SearchMarker* find_marker(DocState& doc, Branch* list, uint64_t index);
+// Yjs' findMarker: the (refreshed) marker to start a walk to `index` from;
+// p is null when the list has no markers or index is 0.
+SearchMarker find_marker(DocState& doc, Branch* list, uint64_t index);
 // REQUIRES: list.search_marker is set.
 void update_marker_changes(Branch& list, uint64_t index, int64_t len);
 

@@ -261,7 +261,7 @@ DeleteSet apply_delete_set(TransactionState& txn, const DeleteSet& ds) {
       const uint64_t clock_end = d.clock + d.len;
       if (clock < state) {
         if (state < clock_end) unapplied.add(client, state, clock_end - state);
-        auto& structs = store.clients[client];
+        auto& structs = store.list(client);
         ptrdiff_t index = StructStore::find_index(structs, clock);
         if (index < 0) continue;
         Item* s = structs[static_cast<size_t>(index)];
@@ -370,7 +370,7 @@ void write_structs_from(UpdateEncoder& enc, const StructStore& store,
   std::sort(sm.begin(), sm.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   enc.rest().write_var_uint(sm.size());
   for (const auto& [client, start_clock] : sm) {
-    const auto& structs = store.clients.at(client);
+    const auto& structs = *store.find_list(client);
     const uint64_t clock = std::max(start_clock, structs.front()->id.clock);
     const auto start = static_cast<size_t>(StructStore::find_index(structs, clock));
     enc.rest().write_var_uint(structs.size() - start);

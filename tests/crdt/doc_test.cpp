@@ -108,6 +108,62 @@ TEST_CASE("commit reports changed types with paths and id ranges", "[doc]") {
   CHECK(doc.get_map("plan").to_json().to_json() == R"({"thema":["vraag"]})");
 }
 
+TEST_CASE("commit(Commit&) reuses one Commit and reports what commit() reports", "[doc]") {
+  // The same edits on two documents: one commits into a reused Commit.
+  Doc a(DocOptions{7, true});
+  Doc b(DocOptions{7, true});
+  Commit reused;
+  reused.update = {1, 2, 3};  // stale content is replaced
+  reused.changed.resize(3);
+  auto step = [&](const std::function<void(Transaction&, Doc&)>& f) {
+    Transaction ta(a);
+    f(ta, a);
+    const Commit want = ta.commit();
+    Transaction tb(b);
+    f(tb, b);
+    tb.commit(reused);
+    CHECK(reused.update == want.update);
+    CHECK(reused.local == want.local);
+    REQUIRE(reused.inserted.size() == want.inserted.size());
+    for (size_t i = 0; i < want.inserted.size(); ++i) {
+      CHECK(reused.inserted[i].client == want.inserted[i].client);
+      CHECK(reused.inserted[i].clock == want.inserted[i].clock);
+      CHECK(reused.inserted[i].len == want.inserted[i].len);
+    }
+    REQUIRE(reused.deleted.size() == want.deleted.size());
+    for (size_t i = 0; i < want.deleted.size(); ++i) {
+      CHECK(reused.deleted[i].clock == want.deleted[i].clock);
+      CHECK(reused.deleted[i].len == want.deleted[i].len);
+    }
+    REQUIRE(reused.changed.size() == want.changed.size());
+    for (size_t i = 0; i < want.changed.size(); ++i) {
+      CHECK(reused.changed[i].root == want.changed[i].root);
+      CHECK(reused.changed[i].path == want.changed[i].path);
+      CHECK(reused.changed[i].keys == want.changed[i].keys);
+      CHECK(reused.changed[i].list_changed == want.changed[i].list_changed);
+    }
+  };
+  step([](Transaction& t, Doc& d) { REQUIRE(d.get_text("t").insert(t, 0, "hallo wereld").ok()); });
+  CHECK(reused.changed.size() == 1);
+  step([](Transaction& t, Doc& d) {
+    REQUIRE(d.get_text("t").remove(t, 2, 3).ok());
+    REQUIRE(d.get_map("m").set(t, "k", Any::string("v")).ok());
+  });
+  CHECK(reused.changed.size() == 2);
+  CHECK(reused.deleted.size() == 1);
+  step([](Transaction&, Doc&) {});  // nothing changed
+  CHECK(reused.update.empty());
+  CHECK(reused.changed.empty());
+  // A committed transaction leaves the Commit empty.
+  Transaction t(b);
+  REQUIRE(b.get_text("t").insert(t, 0, "x").ok());
+  t.commit(reused);
+  CHECK_FALSE(reused.update.empty());
+  t.commit(reused);
+  CHECK(reused.update.empty());
+  CHECK(a.get_text("t").to_string() == b.get_text("t").to_string().substr(1));
+}
+
 TEST_CASE("xml elements, attributes and text render as yjs does", "[doc]") {
   Doc doc(DocOptions{1, true});
   Transaction txn(doc);
@@ -177,7 +233,9 @@ TEST_CASE("merge_updates_v1 and diff_update_v1 need no document", "[doc]") {
 TEST_CASE("a snapshot restores the content of its moment", "[doc][snapshot]") {
   Doc doc(DocOptions{11, false});
   edit(doc, [&](Transaction& t) { REQUIRE(doc.get_text("t").insert(t, 0, "versie een").ok()); });
-  edit(doc, [&](Transaction& t) { REQUIRE(doc.get_map("m").set(t, "status", Any::string("concept")).ok()); });
+  edit(doc, [&](Transaction& t) {
+    REQUIRE(doc.get_map("m").set(t, "status", Any::string("concept")).ok());
+  });
   const Snapshot first = doc.snapshot();
   edit(doc, [&](Transaction& t) {
     REQUIRE(doc.get_text("t").remove(t, 0, 7).ok());

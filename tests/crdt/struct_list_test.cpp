@@ -49,6 +49,11 @@ TEST_CASE("StructList behaves like a vector under random inserts and erases", "[
       Item* s = f.make(static_cast<uint64_t>(step), 1);
       list.insert(pos, s);
       model.insert(model.begin() + static_cast<ptrdiff_t>(pos), s);
+    } else if (op == 7) {
+      // The tail (merges at the end of the list), within or across chunks.
+      const size_t n = std::min(model.size(), size_t{1} + rng() % (rng() % 4 == 0 ? 300 : 2));
+      list.erase(model.size() - n, model.size());
+      model.resize(model.size() - n);
     } else {
       const size_t first = rng() % model.size();
       const size_t last = std::min(model.size(), first + 1 + rng() % (op == 9 ? 600 : 3));
@@ -92,4 +97,49 @@ TEST_CASE("StructList::find_index finds the block holding a clock", "[struct_lis
   CHECK(list.find_index(clock) == -1);
   CHECK(list.find_index(clock + 100) == -1);
   CHECK(list.find_index(starts[1500]) == 1500);
+}
+
+TEST_CASE("StructList::find_index stays right while blocks split and merge", "[struct_list]") {
+  // A model of splits (one block becomes two) and merges (two neighbours
+  // become one), with lookups of random and repeated clocks in between.
+  Fixture f;
+  StructList list;
+  std::vector<Item*> model;
+  uint64_t clock = 0;
+  for (int i = 0; i < 3000; ++i) {
+    model.push_back(f.make(clock, 4));
+    list.push_back(model.back());
+    clock += 4;
+  }
+  std::mt19937 rng(11);
+  auto check = [&](uint64_t c) {
+    const ptrdiff_t want = [&] {
+      for (size_t k = 0; k < model.size(); ++k) {
+        if (model[k]->id.clock <= c && c < model[k]->id.clock + model[k]->length) {
+          return static_cast<ptrdiff_t>(k);
+        }
+      }
+      return ptrdiff_t{-1};
+    }();
+    REQUIRE(list.find_index(c) == want);
+  };
+  for (int step = 0; step < 3000; ++step) {
+    const size_t k = rng() % model.size();
+    Item* s = model[k];
+    if (rng() % 2 == 0 && s->length > 1) {
+      const uint64_t diff = 1 + rng() % (s->length - 1);
+      Item* r = f.make(s->id.clock + diff, s->length - diff);
+      s->length = diff;
+      list.insert(k + 1, r);
+      model.insert(model.begin() + static_cast<ptrdiff_t>(k) + 1, r);
+    } else if (k + 1 < model.size()) {
+      s->length += model[k + 1]->length;
+      list.erase(k + 1, k + 2);
+      model.erase(model.begin() + static_cast<ptrdiff_t>(k) + 1);
+    }
+    const uint64_t c = s->id.clock + rng() % (s->length + 2);
+    check(c);
+    check(c);
+    check(rng() % (clock + 3));
+  }
 }

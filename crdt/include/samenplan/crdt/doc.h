@@ -43,14 +43,23 @@ struct DocOptions {
 
 enum class TypeKind2 : uint8_t;  // internal
 
-enum class SharedKind : uint8_t { kArray, kMap, kText, kXmlElement, kXmlFragment, kXmlHook, kXmlText, kUnknown };
+enum class SharedKind : uint8_t {
+  kArray,
+  kMap,
+  kText,
+  kXmlElement,
+  kXmlFragment,
+  kXmlHook,
+  kXmlText,
+  kUnknown
+};
 
 // One step of a path from a root type: a map key or a list index.
 using PathStep = std::variant<std::string, uint64_t>;
 
 struct ChangedType {
-  std::string root;             // name of the root type
-  std::vector<PathStep> path;   // from the root to the changed type
+  std::string root;            // name of the root type
+  std::vector<PathStep> path;  // from the root to the changed type
   SharedKind kind;
   std::vector<std::string> keys;  // map keys changed; empty string never used
   bool list_changed = false;
@@ -64,9 +73,9 @@ struct IdRange {
 
 // What one transaction did.
 struct Commit {
-  std::vector<uint8_t> update;      // v1 update; empty when nothing changed
-  std::vector<IdRange> inserted;    // clock ranges new in this transaction
-  std::vector<IdRange> deleted;     // the transaction's delete set
+  std::vector<uint8_t> update;    // v1 update; empty when nothing changed
+  std::vector<IdRange> inserted;  // clock ranges new in this transaction
+  std::vector<IdRange> deleted;   // the transaction's delete set
   std::vector<ChangedType> changed;
   bool local = true;
 };
@@ -117,8 +126,10 @@ class TextRef : public TypeRef {
   std::string to_string() const;  // UTF-8
   Any to_delta() const;
   // Index and lengths count UTF-16 code units. attrs null: inherit.
-  Status insert(Transaction& txn, uint64_t index, std::string_view utf8, const AnyObject* attrs = nullptr);
-  Status insert_embed(Transaction& txn, uint64_t index, const Any& embed, const AnyObject* attrs = nullptr);
+  Status insert(Transaction& txn, uint64_t index, std::string_view utf8,
+                const AnyObject* attrs = nullptr);
+  Status insert_embed(Transaction& txn, uint64_t index, const Any& embed,
+                      const AnyObject* attrs = nullptr);
   Status remove(Transaction& txn, uint64_t index, uint64_t len);
   Status format(Transaction& txn, uint64_t index, uint64_t len, const AnyObject& attrs);
 };
@@ -128,7 +139,8 @@ class MapRef : public TypeRef {
   using TypeRef::TypeRef;
   Status set(Transaction& txn, const std::string& key, const Any& value);
   // Sets a new nested type; returns it (invalid handle for kUnknown).
-  TypeRef set_type(Transaction& txn, const std::string& key, SharedKind kind, std::string name = {});
+  TypeRef set_type(Transaction& txn, const std::string& key, SharedKind kind,
+                   std::string name = {});
   void remove(Transaction& txn, const std::string& key);
   std::optional<Any> get(const std::string& key) const;  // JSON of nested types
   TypeRef get_type(const std::string& key) const;
@@ -142,7 +154,8 @@ class ArrayRef : public TypeRef {
   // Consecutive JSON values become one item, as in Yjs.
   Status insert(Transaction& txn, uint64_t index, const std::vector<Value>& values);
   Status push(Transaction& txn, const std::vector<Value>& values);
-  Result<TypeRef> insert_type(Transaction& txn, uint64_t index, SharedKind kind, std::string name = {});
+  Result<TypeRef> insert_type(Transaction& txn, uint64_t index, SharedKind kind,
+                              std::string name = {});
   Status remove(Transaction& txn, uint64_t index, uint64_t len);
   std::vector<Any> to_vector() const;
   TypeRef get_type(uint64_t index) const;
@@ -191,7 +204,8 @@ class Doc {
 
   // encodeStateAsUpdate(doc, sv): everything the holder of `state_vector`
   // (encoded as Y.encodeStateVector writes it; empty: nothing) lacks.
-  Result<std::vector<uint8_t>> encode_state_as_update_v1(std::span<const uint8_t> state_vector = {}) const;
+  Result<std::vector<uint8_t>> encode_state_as_update_v1(
+      std::span<const uint8_t> state_vector = {}) const;
   std::vector<uint8_t> encode_state_vector() const;
   StateVector state_vector() const;
   // Structs or deletes waiting for missing dependencies.
@@ -223,6 +237,10 @@ class Transaction {
   // Ends the transaction; returns what it did (the first commit is this
   // transaction's own).
   Commit commit();
+  // The same into `out`, reusing its buffers (a caller that keeps one Commit
+  // for many transactions allocates nothing for them). `out` is emptied
+  // first; when the transaction was already committed it stays empty.
+  void commit(Commit& out);
   TransactionState& state();
 
  private:

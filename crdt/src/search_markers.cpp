@@ -1,0 +1,174 @@
+#include "search_markers.h"
+
+#include <algorithm>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define SAMENPLAN_MARKERS_AVX2 1
+#include <immintrin.h>
+#endif
+
+namespace samenplan::crdt {
+namespace {
+
+uint64_t abs_diff(uint64_t a, uint64_t b) { return a > b ? a - b : b - a; }
+
+// Scalar versions over [from, n): the reference the AVX2 versions follow.
+void nearest_scalar(const uint64_t* idx, size_t from, size_t n, uint64_t q, size_t& best,
+                    uint64_t& best_diff) {
+  for (size_t i = from; i < n; ++i) {
+    const uint64_t d = abs_diff(q, idx[i]);
+    if (d <= best_diff) {
+      best_diff = d;
+      best = i;
+    }
+  }
+}
+
+void shift_insert_scalar(uint64_t* idx, size_t from, size_t n, uint64_t q, uint64_t len) {
+  for (size_t i = from; i < n; ++i) idx[i] += q <= idx[i] ? len : 0;
+}
+
+void shift_delete_scalar(uint64_t* idx, size_t from, size_t n, uint64_t q, uint64_t len) {
+  for (size_t i = from; i < n; ++i) {
+    if (q < idx[i]) idx[i] = std::max(q, idx[i] >= len ? idx[i] - len : 0);
+  }
+}
+
+#ifdef SAMENPLAN_MARKERS_AVX2
+// Unsigned 64-bit comparisons as signed ones on values with the top bit
+// flipped.
+#define SAMENPLAN_AVX2 __attribute__((target("avx2")))
+
+SAMENPLAN_AVX2 inline __m256i flip(__m256i v) {
+  return _mm256_xor_si256(v, _mm256_set1_epi64x(INT64_MIN));
+}
+// a > b, unsigned.
+SAMENPLAN_AVX2 inline __m256i gt_u(__m256i a, __m256i b) {
+  return _mm256_cmpgt_epi64(flip(a), flip(b));
+}
+
+// Returns how many leading markers it covered (a multiple of 4).
+SAMENPLAN_AVX2 size_t nearest_avx2(const uint64_t* idx, size_t n, uint64_t q, size_t& best,
+                                   uint64_t& best_diff) {
+  const size_t blocks = n / 4 * 4;
+  if (blocks == 0) return 0;
+  const __m256i qv = _mm256_set1_epi64x(static_cast<int64_t>(q));
+  const __m256i qf = flip(qv);
+  // Per lane: the smallest distance so far (flipped) and its position.
+  __m256i best_df = _mm256_set1_epi64x(INT64_MAX);  // flip(UINT64_MAX)
+  __m256i best_pos = _mm256_setzero_si256();
+  __m256i pos = _mm256_set_epi64x(3, 2, 1, 0);
+  const __m256i four = _mm256_set1_epi64x(4);
+  for (size_t i = 0; i < blocks; i += 4) {
+    const __m256i m = _mm256_load_si256(reinterpret_cast<const __m256i*>(idx + i));
+    const __m256i q_gt_m = _mm256_cmpgt_epi64(qf, flip(m));
+    const __m256i d = _mm256_blendv_epi8(_mm256_sub_epi64(m, qv), _mm256_sub_epi64(qv, m), q_gt_m);
+    const __m256i df = flip(d);
+    // d <= best: not (d > best).
+    const __m256i worse = _mm256_cmpgt_epi64(df, best_df);
+    best_df = _mm256_blendv_epi8(df, best_df, worse);
+    best_pos = _mm256_blendv_epi8(pos, best_pos, worse);
+    pos = _mm256_add_epi64(pos, four);
+  }
+  alignas(32) uint64_t lane_d[4];
+  alignas(32) uint64_t lane_p[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lane_d), flip(best_df));
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lane_p), best_pos);
+  best_diff = lane_d[0];
+  best = lane_p[0];
+  for (size_t l = 1; l < 4; ++l) {
+    if (lane_d[l] < best_diff || (lane_d[l] == best_diff && lane_p[l] > best)) {
+      best_diff = lane_d[l];
+      best = lane_p[l];
+    }
+  }
+  return blocks;
+}
+
+SAMENPLAN_AVX2 size_t shift_insert_avx2(uint64_t* idx, size_t n, uint64_t q, uint64_t len) {
+  const size_t blocks = n / 4 * 4;
+  const __m256i qv = _mm256_set1_epi64x(static_cast<int64_t>(q));
+  const __m256i lv = _mm256_set1_epi64x(static_cast<int64_t>(len));
+  for (size_t i = 0; i < blocks; i += 4) {
+    auto* at = reinterpret_cast<__m256i*>(idx + i);
+    const __m256i m = _mm256_load_si256(at);
+    // q > m: unchanged; else + len.
+    const __m256i add = _mm256_andnot_si256(gt_u(qv, m), lv);
+    _mm256_store_si256(at, _mm256_add_epi64(m, add));
+  }
+  return blocks;
+}
+
+SAMENPLAN_AVX2 size_t shift_delete_avx2(uint64_t* idx, size_t n, uint64_t q, uint64_t len) {
+  const size_t blocks = n / 4 * 4;
+  const __m256i qv = _mm256_set1_epi64x(static_cast<int64_t>(q));
+  const __m256i lv = _mm256_set1_epi64x(static_cast<int64_t>(len));
+  for (size_t i = 0; i < blocks; i += 4) {
+    auto* at = reinterpret_cast<__m256i*>(idx + i);
+    const __m256i m = _mm256_load_si256(at);
+    // t = m >= len ? m - len : 0; t = max(q, t); only where q < m.
+    __m256i t = _mm256_andnot_si256(gt_u(lv, m), _mm256_sub_epi64(m, lv));
+    t = _mm256_blendv_epi8(t, qv, gt_u(qv, t));
+    _mm256_store_si256(at, _mm256_blendv_epi8(m, t, gt_u(m, qv)));
+  }
+  return blocks;
+}
+
+bool have_avx2() {
+  static const bool yes = __builtin_cpu_supports("avx2");
+  return yes;
+}
+#endif
+
+}  // namespace
+
+size_t SearchMarkers::push_back(Item* p, uint64_t index, uint64_t timestamp) {
+  if (!a_) a_ = std::make_unique<Arrays>();
+  a_->p[n_] = p;
+  a_->index[n_] = index;
+  a_->timestamp[n_] = timestamp;
+  return n_++;
+}
+
+void SearchMarkers::erase(size_t i) {
+  const auto tail = static_cast<ptrdiff_t>(n_ - i - 1);
+  std::copy_n(a_->p + i + 1, tail, a_->p + i);
+  std::copy_n(a_->index + i + 1, tail, a_->index + i);
+  std::copy_n(a_->timestamp + i + 1, tail, a_->timestamp + i);
+  --n_;
+}
+
+size_t SearchMarkers::nearest(uint64_t q) const {
+  size_t best = 0;
+  uint64_t best_diff = abs_diff(q, a_->index[0]);
+  size_t from = 1;
+#ifdef SAMENPLAN_MARKERS_AVX2
+  if (have_avx2()) from = std::max<size_t>(nearest_avx2(a_->index, n_, q, best, best_diff), 1);
+#endif
+  nearest_scalar(a_->index, from, n_, q, best, best_diff);
+  return best;
+}
+
+size_t SearchMarkers::oldest() const {
+  return static_cast<size_t>(std::min_element(a_->timestamp, a_->timestamp + n_) - a_->timestamp);
+}
+
+void SearchMarkers::shift_insert(uint64_t q, uint64_t len) {
+  if (n_ == 0) return;
+  size_t from = 0;
+#ifdef SAMENPLAN_MARKERS_AVX2
+  if (have_avx2()) from = shift_insert_avx2(a_->index, n_, q, len);
+#endif
+  shift_insert_scalar(a_->index, from, n_, q, len);
+}
+
+void SearchMarkers::shift_delete(uint64_t q, uint64_t len) {
+  if (n_ == 0) return;
+  size_t from = 0;
+#ifdef SAMENPLAN_MARKERS_AVX2
+  if (have_avx2()) from = shift_delete_avx2(a_->index, n_, q, len);
+#endif
+  shift_delete_scalar(a_->index, from, n_, q, len);
+}
+
+}  // namespace samenplan::crdt
