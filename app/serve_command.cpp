@@ -85,6 +85,11 @@ void add_serve_command(CLI::App& root) {
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
   serve
+      ->add_option("--fanout-threads", opts->fanout_threads,
+                   "Extra threads that help send a broadcast to 256+ connections")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 16));
+  serve
       ->add_option("--durability", opts->durability,
                    "normal: survives kill -9; full: fsync every commit, survives power loss")
       ->capture_default_str()

@@ -43,6 +43,7 @@ const jsonOut = arg('json', null)
 const dumpLat = argv.includes('--dump-latencies') // [ms since step start, latency ms] per update, in the JSON
 const samenplanBin = arg('bin', join(root, 'build/bin/samenplan'))
 const samenplanThreads = arg('threads', '1')
+const samenplanFanoutThreads = arg('fanout-threads', '1')
 const preload = arg('preload', null) // LD_PRELOAD for samenplan only (nodelay_shim.c)
 
 setTimeout(() => { console.error(`run.mjs: deadline of ${deadline / 1000} s reached, stopping`); cleanup(); process.exit(2) }, deadline).unref()
@@ -99,7 +100,7 @@ async function startServer (name) {
   let proc; let base; let proto = 'yws'; let port
   const stderr = []
   if (name === 'samenplan') {
-    proc = spawn(samenplanBin, ['serve', '--host', '127.0.0.1', '--port', '0', '--data', dir, '--threads', samenplanThreads], { stdio: ['ignore', 'pipe', 'pipe'], env: preload ? { ...process.env, LD_PRELOAD: preload } : process.env })
+    proc = spawn(samenplanBin, ['serve', '--host', '127.0.0.1', '--port', '0', '--data', dir, '--threads', samenplanThreads, '--fanout-threads', samenplanFanoutThreads], { stdio: ['ignore', 'pipe', 'pipe'], env: preload ? { ...process.env, LD_PRELOAD: preload } : process.env })
   } else if (name === 'hocuspocus') {
     proc = spawn(process.execPath, [join(here, 'start-hocuspocus.mjs'), '--port', '0', '--db', join(dir, 'hocuspocus.sqlite')], { stdio: ['ignore', 'pipe', 'pipe'] })
     proto = 'hocuspocus'
