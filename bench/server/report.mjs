@@ -25,9 +25,11 @@ function table (title, servers, rows) {
   const head = ['', ...names.map((n) => LABEL[n]), ...(hasS ? peers.map((p) => `samenplan vs ${p === 'hocuspocus' ? 'Hocuspocus' : 'y-websocket'}`) : [])]
   const out = [`#### ${title}`, '', `| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`]
   for (const [label, get, d, better] of rows) {
-    const vals = names.map((n) => { try { return get(servers[n]) } catch { return null } })
+    // A server may lack a step (y-websocket's shorter fan-out ramp): '–'.
+    const safe = (srv) => { try { return get(srv) } catch { return null } }
+    const vals = names.map((n) => safe(servers[n]))
     const cells = vals.map((v) => typeof v === 'string' ? v : fmt(v, d))
-    const rs = hasS ? peers.map((p) => better ? ratio(get(servers.samenplan), get(servers[p]), better === 'lower') : '') : []
+    const rs = hasS ? peers.map((p) => better ? ratio(safe(servers.samenplan), safe(servers[p]), better === 'lower') : '') : []
     out.push(`| ${label} | ${[...cells, ...rs].join(' | ')} |`)
   }
   return out.join('\n')
