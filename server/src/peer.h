@@ -43,7 +43,8 @@ class peer {
   // thread (fanout_pool: the strand's handler waits for it).
   // REQUIRES: no other thread runs this peer's code meanwhile.
   virtual void send_owned(shared_bytes message) { send(std::move(message)); }
-  // Closes the connection with a WebSocket close code; thread-safe.
+  // Closes the connection with a WebSocket close code; thread-safe. The
+  // reason may be any length (the session cuts it to fit a close frame).
   virtual void close(std::uint16_t code, std::string reason) = 0;
   // Sends `last` (after anything queued) and then closes; thread-safe.
   virtual void send_and_close(shared_bytes last, std::uint16_t code, std::string reason) {

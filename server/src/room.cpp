@@ -11,14 +11,6 @@
 namespace samenplan::server {
 
 namespace {
-// A WebSocket close reason: at most 120 bytes of valid UTF-8 (cut before a
-// continuation byte, never inside a character).
-std::string close_reason_text(const std::string& reason) {
-  size_t n = std::min<size_t>(reason.size(), 120);
-  while (n > 0 && n < reason.size() && (static_cast<unsigned char>(reason[n]) & 0xC0) == 0x80) --n;
-  return reason.substr(0, n);
-}
-
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -95,28 +87,27 @@ void room::receive(std::shared_ptr<peer> p, std::vector<std::uint8_t> frame) {
   global_metrics().bytes_in += frame.size();
   // Sessions call this on the room's strand (they share it): then it runs
   // at once. The frame is handled before the session reads the next one.
-  net::dispatch(strand_,
-                [self = shared_from_this(), p = std::move(p), frame = std::move(frame)]() mutable {
-                  self->when_loaded([self, p, frame = std::move(frame)] {
-                    if (self->failed_ || self->peers_.count(p->id()) == 0) return;
-                    room_output out = self->logic_.on_message(p->id(), frame);
-                    if (out.close_code) {
-                      global_metrics().protocol_errors++;
-                      log_line("ws " + self->doc_id() + " #" + std::to_string(p->id()) + " (" +
-                               p->identity().name + "): " + out.close_reason + "; closing with " +
-                               std::to_string(*out.close_code));
-                      if (!out.messages.empty() && out.messages.front().target == send_to::sender) {
-                        // A schema violation: the auth message (permission denied) first.
-                        p->send_and_close(out.messages.front().message, *out.close_code,
-                                          close_reason_text(out.close_reason));
-                      } else {
-                        p->close(*out.close_code, close_reason_text(out.close_reason));
-                      }
-                      return;
-                    }
-                    self->carry_out(out, p->id(), p->identity(), nullptr);
-                  });
-                });
+  net::dispatch(
+      strand_, [self = shared_from_this(), p = std::move(p), frame = std::move(frame)]() mutable {
+        self->when_loaded([self, p, frame = std::move(frame)] {
+          if (self->failed_ || self->peers_.count(p->id()) == 0) return;
+          room_output out = self->logic_.on_message(p->id(), frame);
+          if (out.close_code) {
+            global_metrics().protocol_errors++;
+            log_line("ws " + self->doc_id() + " #" + std::to_string(p->id()) + " (" +
+                     p->identity().name + "): " + out.close_reason + "; closing with " +
+                     std::to_string(*out.close_code));
+            if (!out.messages.empty() && out.messages.front().target == send_to::sender) {
+              // A schema violation: the auth message (permission denied) first.
+              p->send_and_close(out.messages.front().message, *out.close_code, out.close_reason);
+            } else {
+              p->close(*out.close_code, out.close_reason);
+            }
+            return;
+          }
+          self->carry_out(out, p->id(), p->identity(), nullptr);
+        });
+      });
 }
 
 void room::leave(std::shared_ptr<peer> p) {

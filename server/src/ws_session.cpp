@@ -155,7 +155,7 @@ bool ws_session::handle_bytes(const std::uint8_t* data, std::size_t size) {
       }
       case ws::frame_reader::event::ping: {
         auto payload = reader_.take_payload();
-        if (!closing_) enqueue(make_shared_bytes(std::move(payload)), std::uint8_t{0xA});
+        if (!closing_) enqueue(make_shared_bytes(std::move(payload)), kPong);
         break;
       }
       case ws::frame_reader::event::pong:
@@ -182,16 +182,16 @@ bool ws_session::handle_bytes(const std::uint8_t* data, std::size_t size) {
 // ---- writing ---------------------------------------------------------------
 
 void ws_session::send(shared_bytes message) {
-  if (strand_.running_in_this_thread()) return enqueue(std::move(message), 0x2);
+  if (strand_.running_in_this_thread()) return enqueue(std::move(message), kBinary);
   net::post(strand_, [self = shared_from_this(), message = std::move(message)]() mutable {
-    self->enqueue(std::move(message), 0x2);
+    self->enqueue(std::move(message), kBinary);
   });
 }
 
 void ws_session::enqueue(shared_bytes data, std::uint8_t op) {
-  if (torn_down_ || (closing_ && op != 0x8)) return;
+  if (torn_down_ || (closing_ && op != kClose)) return;
   queued_bytes_ += data->size();
-  if (op == 0x2 && queued_bytes_ > limits_.max_queued_bytes) {
+  if (op == kBinary && queued_bytes_ > limits_.max_queued_bytes) {
     queued_bytes_ -= data->size();
     log_line(where() + ": send queue over " + std::to_string(limits_.max_queued_bytes) +
              " bytes (slow reader); closing with 1013");
@@ -203,34 +203,34 @@ void ws_session::enqueue(shared_bytes data, std::uint8_t op) {
   if (!writing_) flush();
 }
 
+std::size_t ws_session::frame_buffers(const out_frame& f, std::size_t skip, std::uint8_t* header,
+                                      net::const_buffer* out) {
+  const std::size_t header_len =
+      f.op == kRaw ? 0 : ws::write_header(header, static_cast<ws::opcode>(f.op), f.data->size());
+  std::size_t n = 0;
+  if (skip < header_len) {
+    out[n++] = net::const_buffer(header + skip, header_len - skip);
+    skip = 0;
+  } else {
+    skip -= header_len;
+  }
+  if (f.data->size() > skip)
+    out[n++] = net::const_buffer(f.data->data() + skip, f.data->size() - skip);
+  return n;
+}
+
 void ws_session::flush() {
   while (!writing_ && !torn_down_ && queue_head_ < queue_.size()) {
     std::array<std::array<std::uint8_t, ws::kMaxServerHeader>, kMaxGather> headers;
     std::array<net::const_buffer, 2 * kMaxGather> buffers;
     std::size_t nbuf = 0;
-    std::size_t total = 0;
     for (std::size_t i = queue_head_, k = 0; i < queue_.size() && k < kMaxGather; ++i, ++k) {
-      const out_frame& f = queue_[i];
-      std::size_t skip = i == queue_head_ ? head_offset_ : 0;
-      const std::size_t header_len =
-          f.op == kRaw
-              ? 0
-              : ws::write_header(headers[k].data(), static_cast<ws::opcode>(f.op), f.data->size());
-      if (skip < header_len) {
-        buffers[nbuf++] = net::const_buffer(headers[k].data() + skip, header_len - skip);
-        total += header_len - skip;
-        skip = 0;
-      } else {
-        skip -= header_len;
-      }
-      if (f.data->size() > skip) {
-        buffers[nbuf++] = net::const_buffer(f.data->data() + skip, f.data->size() - skip);
-        total += f.data->size() - skip;
-      }
+      nbuf += frame_buffers(queue_[i], i == queue_head_ ? head_offset_ : 0, headers[k].data(),
+                            buffers.data() + nbuf);
     }
+    const std::span<const net::const_buffer> gathered(buffers.data(), nbuf);
     beast::error_code ec;
-    const std::size_t n =
-        socket_.send(std::span<const net::const_buffer>(buffers.data(), nbuf), 0, ec);
+    const std::size_t n = socket_.send(gathered, 0, ec);
     if (ec == net::error::would_block || ec == net::error::try_again) return write_async();
     if (ec) {
       if (!is_disconnect(ec)) log_line(where() + ": write: " + ec.message());
@@ -239,31 +239,19 @@ void ws_session::flush() {
     last_tx_ = clock_type::now();
     advance(n);
     // The socket's buffer is full: wait until it takes more.
-    if (n < total) return write_async();
+    if (n < net::buffer_size(gathered)) return write_async();
   }
   if (queue_head_ == queue_.size()) after_queue_empty();
 }
 
 void ws_session::write_async() {
   // One frame (the rest of the head) at a time; flush() gathers again after.
-  const out_frame& f = queue_[queue_head_];
-  std::size_t skip = head_offset_;
-  const std::size_t header_len =
-      f.op == kRaw
-          ? 0
-          : ws::write_header(async_header_.data(), static_cast<ws::opcode>(f.op), f.data->size());
-  // By value: the operation keeps its own copy of the buffer sequence.
+  // By value: the operation keeps its own copy of the buffer sequence; the
+  // buffers point into async_header_ and the queued frame, both kept until
+  // on_write (a frame partly written is never dropped).
   std::array<net::const_buffer, 2> buffers;
-  if (skip < header_len) {
-    buffers[0] = net::const_buffer(async_header_.data() + skip, header_len - skip);
-    skip = 0;
-  } else {
-    skip -= header_len;
-  }
-  buffers[1] = net::const_buffer(f.data->data() + skip, f.data->size() - skip);
+  frame_buffers(queue_[queue_head_], head_offset_, async_header_.data(), buffers.data());
   writing_ = true;
-  // The buffers point into async_header_ and the queued frame, both kept
-  // until on_write (a frame partly written is never dropped).
   socket_.async_write_some(buffers,
                            beast::bind_front_handler(&ws_session::on_write, shared_from_this()));
 }
@@ -291,7 +279,7 @@ void ws_session::advance(std::size_t bytes) {
     }
     bytes -= left;
     queued_bytes_ -= std::min(queued_bytes_, f.data->size());
-    if (f.op == 0x8) close_sent_ = true;
+    if (f.op == kClose) close_sent_ = true;
     f.data.reset();
     ++queue_head_;
     head_offset_ = 0;
@@ -341,7 +329,7 @@ void ws_session::send_and_close(shared_bytes last, std::uint16_t code, std::stri
                       reason = std::move(reason)]() mutable {
     if (self->closing_ || self->torn_down_) return;
     // What was queued before still goes out, then `last`, then the close.
-    self->queue_.push_back(out_frame{std::move(last), 0x2});
+    self->queue_.push_back(out_frame{std::move(last), kBinary});
     self->queue_close(code, reason);
   });
 }
@@ -361,7 +349,7 @@ void ws_session::do_close(std::uint16_t code, const std::string& reason) {
 void ws_session::queue_close(std::uint16_t code, const std::string& reason) {
   leave_room();
   // closing_ is set after enqueue: the close frame itself must be accepted.
-  enqueue(make_shared_bytes(ws::close_payload(code, reason)), 0x8);
+  enqueue(make_shared_bytes(ws::close_payload(code, reason)), kClose);
   closing_ = true;
 }
 
@@ -372,9 +360,9 @@ void ws_session::on_peer_close(std::uint16_t code) {
   leave_room();
   // Echo the code (none when the client gave none).
   if (code == 1005) {
-    enqueue(empty_payload(), 0x8);
+    enqueue(empty_payload(), kClose);
   } else {
-    enqueue(make_shared_bytes(ws::close_payload(code, {})), 0x8);
+    enqueue(make_shared_bytes(ws::close_payload(code, {})), kClose);
   }
   closing_ = true;
 }
@@ -394,7 +382,7 @@ void ws_session::tick(std::chrono::steady_clock::time_point now) {
   }
   if (idle >= limits_.ping_after && !ping_sent_) {
     ping_sent_ = true;
-    enqueue(empty_payload(), 0x9);
+    enqueue(empty_payload(), kPing);
   }
 }
 

@@ -62,7 +62,7 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public peer 
 
   // peer:
   void send(shared_bytes message) override;
-  void send_owned(shared_bytes message) override { enqueue(std::move(message), 0x2); }
+  void send_owned(shared_bytes message) override { enqueue(std::move(message), kBinary); }
   void close(std::uint16_t code, std::string reason) override;
   void send_and_close(shared_bytes last, std::uint16_t code, std::string reason) override;
   void tick(std::chrono::steady_clock::time_point now) override;
@@ -76,7 +76,15 @@ class ws_session : public std::enable_shared_from_this<ws_session>, public peer 
     shared_bytes data;
     std::uint8_t op;  // ws::opcode, or kRaw
   };
+  static constexpr std::uint8_t kBinary = static_cast<std::uint8_t>(ws::opcode::binary);
+  static constexpr std::uint8_t kClose = static_cast<std::uint8_t>(ws::opcode::close);
+  static constexpr std::uint8_t kPing = static_cast<std::uint8_t>(ws::opcode::ping);
+  static constexpr std::uint8_t kPong = static_cast<std::uint8_t>(ws::opcode::pong);
   static constexpr std::uint8_t kRaw = 0xFF;
+  // The buffers (0-2) of `f` from its byte `skip` on, header included; the
+  // header is written to `header` (kMaxServerHeader bytes). Returns how many.
+  static std::size_t frame_buffers(const out_frame& f, std::size_t skip, std::uint8_t* header,
+                                   net::const_buffer* out);
 
   void start(std::string switching, std::vector<std::uint8_t> early);
   void start_read();
