@@ -3,60 +3,18 @@
 // and that a real `ws` client and a y-websocket provider are unaffected.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import net from 'node:net'
-import crypto from 'node:crypto'
 import WebSocket from 'ws'
 import { startServer } from './lib/server.mjs'
 import { connect, synced, waitFor, wsBase } from './lib/clients.mjs'
+import { rawUpgrade, startReading, clientFrame, closeCode } from './lib/raw_ws.mjs'
 
-// A raw WebSocket client: handshake by hand, frames by hand, every byte the
-// server sends parsed here.
-async function rawClient (server, docId, { version = '13' } = {}) {
-  const sock = net.connect(server.port, '127.0.0.1')
-  await new Promise((resolve, reject) => { sock.once('connect', resolve); sock.once('error', reject) })
-  const key = crypto.randomBytes(16).toString('base64')
-  sock.write(`GET /ws/${docId} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n` +
-    `Connection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: ${version}\r\n\r\n`)
-  const c = { sock, buf: Buffer.alloc(0), head: null, frames: [], ended: false }
-  sock.on('data', (d) => {
-    c.buf = Buffer.concat([c.buf, d])
-    if (!c.head) {
-      const end = c.buf.indexOf('\r\n\r\n')
-      if (end < 0) return
-      c.head = c.buf.subarray(0, end).toString()
-      c.buf = c.buf.subarray(end + 4)
-    }
-    for (;;) {
-      if (c.buf.length < 2) return
-      const b0 = c.buf[0]; const b1 = c.buf[1]
-      assert.equal(b1 & 0x80, 0, 'server frames are not masked')
-      let len = b1 & 0x7f; let pos = 2
-      if (len === 126) { if (c.buf.length < 4) return; len = c.buf.readUInt16BE(2); pos = 4 }
-      if (len === 127) { if (c.buf.length < 10) return; len = Number(c.buf.readBigUInt64BE(2)); pos = 10 }
-      if (c.buf.length < pos + len) return
-      c.frames.push({ fin: (b0 & 0x80) !== 0, op: b0 & 0x0f, payload: Buffer.from(c.buf.subarray(pos, pos + len)) })
-      c.buf = c.buf.subarray(pos + len)
-    }
-  })
-  sock.on('close', () => { c.ended = true })
-  sock.on('error', () => {})
-  c.accept = crypto.createHash('sha1').update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64')
-  return c
+async function rawClient (server, docId, opts) {
+  return startReading(await rawUpgrade(server, docId, opts))
 }
-
-function frame (first, payload, { masked = true } = {}) {
-  const n = payload.length
-  const head = n < 126 ? Buffer.from([first, (masked ? 0x80 : 0) | n])
-    : Buffer.from([first, (masked ? 0x80 : 0) | 126, n >> 8, n & 0xff])
-  if (!masked) return Buffer.concat([head, payload])
-  const mask = crypto.randomBytes(4)
-  const body = Buffer.from(payload.map((b, i) => b ^ mask[i & 3]))
-  return Buffer.concat([head, mask, body])
-}
+const frame = clientFrame
 
 const SYNC_STEP1_EMPTY = Buffer.from([0x00, 0x00, 0x01, 0x00]) // sync, step 1, empty state vector
 const ops = (c) => c.frames.map((f) => f.op)
-const closeCode = (f) => f.payload.readUInt16BE(0)
 
 test('the handshake answers with the RFC accept key, then sync step 1 and 2 frames', async () => {
   const server = await startServer()
