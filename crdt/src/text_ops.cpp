@@ -204,6 +204,42 @@ JsMap insert_attributes(TransactionState& txn, Branch* parent, Position& pos,
   return negated;
 }
 
+// A string typed right after the end of this client's newest item L (the
+// common case of typing): Yjs creates an item N there and merges it into L
+// when the transaction ends (Item.mergeWith: same client, N's clock follows
+// L's, N's origin is L's last id, L.right is N, equal right origins, both
+// visible strings, neither redone). Appending to L instead gives the same
+// store, the same update (Yjs writes it after the merge, from the
+// transaction's start clock at an offset into L, as write_structs_from does
+// here) and the same search markers (findMarker walks left over one client's
+// contiguous items, so no marker rests on N). Any later split at N's start
+// within the transaction restores the boundary, and the clean-up's merge
+// pass then tries the same merges as with N: from N it would go on to L.
+// Returns false, changing nothing, when the conditions do not hold.
+bool try_extend_own_item(TransactionState& txn, Branch* parent, const Position& pos,
+                         std::u16string_view str) {
+  Item* left = pos.left;
+  if (left == nullptr || left->content_kind != ContentKind::kString || left->deleted() ||
+      left->has_parent_sub || left->redone || left->parent != parent) {
+    return false;
+  }
+  const uint64_t client = txn.doc.client_id;
+  if (left->id.client != client || left->right != pos.right) return false;
+  if (!(left->right_origin == (pos.right ? OptId(pos.right->id) : OptId::none()))) return false;
+  if (parent->item != nullptr && parent->item->deleted()) return false;
+  StructList& list = txn.doc.store.list(client);
+  if (list.back() != left) return false;  // L is the client's newest block
+  if (list.txn_serial != txn.serial) {
+    list.txn_serial = txn.serial;
+    txn.note_client(client, left->id.clock + left->length);
+  }
+  static_cast<ContentString*>(left->content.get())->str.append(str);
+  left->length += str.size();
+  parent->length += str.size();
+  add_changed_type(txn, parent, nullptr);
+  return true;
+}
+
 void insert_content(TransactionState& txn, Branch* parent, Position& pos,
                     std::unique_ptr<Content> content, AnyObject attrs) {
   for (const auto& [key, v] : pos.current.entries()) {
@@ -215,6 +251,12 @@ void insert_content(TransactionState& txn, Branch* parent, Position& pos,
   const uint64_t index = pos.index;
   if (parent->search_marker) {
     update_marker_changes(*parent, pos.index, static_cast<int64_t>(content->length()));
+  }
+  // With nothing negated, insert_negated_attributes below would only move
+  // past deleted items: the extension is all there is to do.
+  if (negated.size() == 0 && content->kind() == ContentKind::kString &&
+      try_extend_own_item(txn, parent, pos, static_cast<ContentString&>(*content).str)) {
+    return;
   }
   Item* right = new_local_item(txn, pos.left, pos.right, parent, nullptr, std::move(content));
   pos.right = right;

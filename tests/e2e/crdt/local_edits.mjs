@@ -21,6 +21,9 @@
 //   {"type":"array","name":N,"op":"insert","index":I,"values":[V...]}        Y.Array.insert(I, [V...])
 //   {"type":"array","name":N,"op":"push","values":[V...]}                    Y.Array.push([V...])
 //   {"type":"array","name":N,"op":"delete","index":I,"length":L}             Y.Array.delete(I, L)
+//   {"txn":[<op>, ...]}                                                      several ops in ONE doc.transact
+//   {"remote":"<hex>"}                     Y.applyUpdate of another client's update (its
+//                                          'update' event is recorded like a local one)
 // A (attributes): JSON object; a value null removes the attribute (format). O: JSON object.
 // V (values): any JSON value, with two tagged objects:
 //   {"$bytes":"<hex>"}                      -> Uint8Array (ContentBinary at top level, any-tag 116
@@ -97,9 +100,16 @@ export const runScript = ({ clientID, ops }) => {
   const updates = []
   const roots = {}
   for (const op of ops) {
-    roots[op.name] = op.type
+    if (op.remote !== undefined) {
+      last = null
+      Y.applyUpdate(doc, fromHex(op.remote))
+      updates.push(last)
+      continue
+    }
+    const group = op.txn ?? [op]
+    for (const g of group) roots[g.name] = g.type
     last = null
-    doc.transact(() => applyOp(doc, op))
+    doc.transact(() => { for (const g of group) applyOp(doc, g) })
     updates.push(last)
   }
   const json = {}
@@ -107,7 +117,100 @@ export const runScript = ({ clientID, ops }) => {
   return { updates, state: Y.encodeStateAsUpdate(doc), json: JSON.parse(JSON.stringify(json)), roots, doc }
 }
 
+// Seeded typing sessions on one Y.Text: runs of typing at a cursor (one char or a word per
+// transaction, or several keystrokes in one), backspace and forward delete, cursor jumps, a
+// paste, formatting and embeds, and transactions that type and then delete or re-type inside
+// what they just typed. This is what a local editor does; it exercises the C++ fast path that
+// extends the client's newest item in place (text_ops.cpp) against yjs' item-and-merge.
+// With `peer`, a second client edits concurrently: it receives this client's updates late (in
+// batches), types and deletes near this client's cursor, and its updates arrive here as
+// {"remote"} ops, so that other clients' items sit right next to the ones being typed.
+export const typingScript = (seed, clientID, nOps, withFormats, peer = false) => {
+  let x = seed >>> 0
+  const rnd = () => { x = (x + 0x6d2b79f5) >>> 0; let t = x; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296 }
+  const pick = (a) => a[Math.floor(rnd() * a.length)]
+  const words = ['de', 'school', 'JGZ', 'wijkteam', 'ouders', 'kansen', 'één', 'café', '😀', 'plan', ' ', '\n']
+  let len = 0
+  let cur = 0
+  const ops = []
+  const ins = (text) => { const op = { type: 'text', name: 't', op: 'insert', index: cur, text }; cur += text.length; len += text.length; return op }
+  const del = (index, length) => { len -= length; if (cur > index) cur = Math.max(index, cur - length); return { type: 'text', name: 't', op: 'delete', index, length } }
+  const main = new Y.Doc()
+  main.clientID = clientID
+  const other = new Y.Doc()
+  other.clientID = clientID + 1
+  const toPeer = []
+  main.on('update', (u, origin) => { if (origin !== 'peer') toPeer.push(u) })
+  const applyMain = (op) => main.transact(() => { for (const g of op.txn ?? [op]) applyOp(main, g) })
+  let applied = 0 // ops[0, applied) are applied to `main`
+  while (ops.length < nOps) {
+    for (; applied < ops.length; applied++) {
+      if (ops[applied].remote === undefined) applyMain(ops[applied])
+      len = main.getText('t').length
+      cur = Math.min(cur, len)
+    }
+    if (peer && rnd() < 0.3) {
+      while (toPeer.length > 0 && rnd() < 0.8) Y.applyUpdate(other, toPeer.shift())
+      const t = other.getText('t')
+      const at = Math.min(cur + Math.floor(rnd() * 3) - 1, t.length)
+      let u = null
+      const h = other.on('update', (x) => { u = x })
+      if (rnd() < 0.75 || t.length === 0) t.insert(Math.max(0, at), pick(['x', 'yz', 'P', 'qq ']))
+      else t.delete(Math.max(0, Math.min(at, t.length - 1)), 1)
+      other.off('update', h)
+      Y.applyUpdate(main, u, 'peer')
+      ops.push({ remote: toHex(u) })
+      applied = ops.length
+      len = main.getText('t').length
+      cur = Math.min(cur, len)
+      continue
+    }
+    const r = rnd()
+    if (r < 0.45) {
+      ops.push(ins(rnd() < 0.7 ? pick('abcdefghijklmnopqrstuvwxyz ') : pick(words)))
+    } else if (r < 0.55 && cur > 0) {
+      ops.push(del(cur - 1, 1)) // backspace
+    } else if (r < 0.6 && cur < len) {
+      ops.push(del(cur, Math.min(len - cur, 1 + Math.floor(rnd() * 3)))) // forward delete
+    } else if (r < 0.7) {
+      cur = Math.floor(rnd() * (len + 1)) // click elsewhere
+    } else if (r < 0.85) {
+      // several keystrokes in one transaction, sometimes undone or retyped inside it
+      const group = []
+      const n = 2 + Math.floor(rnd() * 4)
+      for (let i = 0; i < n; i++) group.push(ins(pick('abcdefghijklmnopqrstuvwxyz')))
+      const k = rnd()
+      if (k < 0.3 && cur > 0) group.push(del(cur - 1, 1))
+      else if (k < 0.5 && cur >= n) { group.push(del(cur - n, Math.min(n, 2))); group.push(ins('XY')) }
+      else if (k < 0.6 && cur > n) { const c = cur; cur = c - n; group.push(ins('|')); cur = c + 1 }
+      else if (k < 0.7 && len > cur + 1) group.push(del(cur, 1))
+      ops.push({ txn: group })
+    } else if (r < 0.9) {
+      ops.push(ins(pick(words) + ' ' + pick(words) + ' ' + pick(words))) // paste
+    } else if (r < 0.95 && withFormats && len > 0) {
+      const i = Math.floor(rnd() * len)
+      const l = 1 + Math.floor(rnd() * Math.min(8, len - i))
+      ops.push({ type: 'text', name: 't', op: 'format', index: i, length: l, attrs: pick([{ bold: true }, { italic: true }, { bold: null }, { link: 'https://ggd.nl/' }]) })
+    } else if (withFormats && rnd() < 0.3) {
+      ops.push({ type: 'text', name: 't', op: 'embed', index: cur, embed: { image: 'foto.png' } })
+      cur += 1; len += 1
+    } else if (rnd() < 0.3 && len > 4) {
+      const i = Math.floor(rnd() * (len - 2))
+      ops.push(del(i, 1 + Math.floor(rnd() * Math.min(12, len - i - 1)))) // select and delete
+    } else {
+      ops.push(ins(pick('abcdefghijklmnopqrstuvwxyz')))
+    }
+    cur = Math.min(cur, len)
+  }
+  return { clientID, ops }
+}
+
 export const SCRIPTS = {
+  text_typing_plain: typingScript(20261202, 5, 400, false),
+  text_typing_formats: typingScript(42, 2147483649, 400, true),
+  text_typing_mixed: typingScript(7, 99, 300, true),
+  text_typing_peer: typingScript(1234, 10, 400, false, true),
+  text_typing_peer_formats: typingScript(99, 500, 400, true, true),
   text_basic: {
     clientID: 1,
     ops: [
