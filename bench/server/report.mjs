@@ -82,7 +82,8 @@ export function printTables (results) {
           ['server CPU % (of 1 core)', (s) => st(s).server_cpu_pct, 0, 'lower'],
           ['server RSS MB', (s) => st(s).server_rss_kb / 1024, 1, 'lower'],
           ['load generator CPU %', (s) => st(s).loadgen_cpu_pct, 0],
-          ['other processes CPU % (noise)', (s) => st(s).other_cpu_pct, 0]
+          ['other processes CPU % (noise)', (s) => st(s).other_cpu_pct, 0],
+          ['VM steal % (hypervisor; noise)', (s) => st(s).steal_pct, 1]
         ]))
         out.push('')
       }

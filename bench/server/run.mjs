@@ -13,7 +13,7 @@
 //
 // Every loop is bounded: fixed duration per step, a drain of at most --drain seconds, a 30 s
 // connect timeout per client, and a hard deadline for the whole run (--deadline, 170 s).
-import { spawn, fork } from 'node:child_process'
+import { spawn, fork, execFileSync } from 'node:child_process'
 import { readFileSync, mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs'
 import { createServer, connect } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -45,6 +45,12 @@ const samenplanBin = arg('bin', join(root, 'build/bin/samenplan'))
 const samenplanThreads = arg('threads', '1')
 const samenplanFanoutThreads = arg('fanout-threads', '1')
 const preload = arg('preload', null) // LD_PRELOAD for samenplan only (nodelay_shim.c)
+// CPU affinity (taskset -c lists, e.g. 0 and 1): the server (any of them) and the load generator
+// on cores of their own, as if on separate machines; unset = the scheduler's choice.
+const serverCpus = arg('server-cpus', null)
+const loadgenCpus = arg('loadgen-cpus', null)
+/** spawn(cmd, args, opts), under `taskset -c cpus` when cpus is set (taskset execs: same pid) */
+const spawnOn = (cpus, cmd, args, opts) => cpus ? spawn('taskset', ['-c', cpus, cmd, ...args], opts) : spawn(cmd, args, opts)
 
 setTimeout(() => { console.error(`run.mjs: deadline of ${deadline / 1000} s reached, stopping`); cleanup(); process.exit(2) }, deadline).unref()
 
@@ -65,7 +71,11 @@ function procStat (pid) {
 /** busy ticks of the whole machine (all cores), /proc/stat */
 function machineBusy () {
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
-  return f[0] + f[1] + f[2] + f[5] + f[6] + f[7] // user nice system irq softirq steal
+  return f[0] + f[1] + f[2] + f[5] + f[6] // user nice system irq softirq
+}
+/** steal ticks of the whole machine: time the hypervisor ran something else on our vCPUs */
+function machineSteal () {
+  return Number(readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/)[8])
 }
 
 function freePort () {
@@ -100,13 +110,13 @@ async function startServer (name) {
   let proc; let base; let proto = 'yws'; let port
   const stderr = []
   if (name === 'samenplan') {
-    proc = spawn(samenplanBin, ['serve', '--host', '127.0.0.1', '--port', '0', '--data', dir, '--threads', samenplanThreads, '--fanout-threads', samenplanFanoutThreads], { stdio: ['ignore', 'pipe', 'pipe'], env: preload ? { ...process.env, LD_PRELOAD: preload } : process.env })
+    proc = spawnOn(serverCpus, samenplanBin, ['serve', '--host', '127.0.0.1', '--port', '0', '--data', dir, '--threads', samenplanThreads, '--fanout-threads', samenplanFanoutThreads], { stdio: ['ignore', 'pipe', 'pipe'], env: preload ? { ...process.env, LD_PRELOAD: preload } : process.env })
   } else if (name === 'hocuspocus') {
-    proc = spawn(process.execPath, [join(here, 'start-hocuspocus.mjs'), '--port', '0', '--db', join(dir, 'hocuspocus.sqlite')], { stdio: ['ignore', 'pipe', 'pipe'] })
+    proc = spawnOn(serverCpus, process.execPath, [join(here, 'start-hocuspocus.mjs'), '--port', '0', '--db', join(dir, 'hocuspocus.sqlite')], { stdio: ['ignore', 'pipe', 'pipe'] })
     proto = 'hocuspocus'
   } else if (name === 'ywebsocket') {
     port = await freePort()
-    proc = spawn(process.execPath, [join(here, 'node_modules/y-websocket-server-15/bin/server.js')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) } })
+    proc = spawnOn(serverCpus, process.execPath, [join(here, 'node_modules/y-websocket-server-15/bin/server.js')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) } })
   } else throw new Error(`unknown server ${name}`)
   const s = { name, proc, pid: proc.pid, dir, proto, stderr }
   running.add(s)
@@ -149,7 +159,7 @@ async function stopServer (s) {
 let workers = []
 /** server_loadgen as a worker: the same commands and results, as JSON lines on stdin/stdout */
 function spawnCppWorker () {
-  const w = spawn(loadgenBin, ['--tick-us', tickUs], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const w = spawnOn(loadgenCpus, loadgenBin, ['--tick-us', tickUs], { stdio: ['pipe', 'pipe', 'inherit'] })
   let buf = ''
   w.stdout.setEncoding('utf8')
   w.stdout.on('data', (d) => {
@@ -172,6 +182,8 @@ function startWorkers (n) {
     const w = loadgen === 'cpp'
       ? spawnCppWorker()
       : fork(join(here, 'worker.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' })
+    // a forked Node worker: every thread it has is moved (its later threads inherit the mask)
+    if (loadgenCpus && loadgen !== 'cpp') execFileSync('taskset', ['-a', '-p', '-c', loadgenCpus, String(w.pid)], { stdio: 'ignore' })
     w.pending = []
     w.on('message', (m) => { if (m.ev === 'error') console.error('worker error:', m.error); const p = w.pending.shift(); if (p) p(m) })
     return w
@@ -208,8 +220,8 @@ async function step (s, { rate, duration, docClients, writersTotal }) {
   const durationMs = duration * 1000
   const wstat0 = workers.map((w) => procStat(w.pid))
   await sleep(300)
-  const s0 = procStat(s.pid); const t0 = now(); const m0 = machineBusy()
-  const statsEnd = sleep(durationMs).then(() => ({ st: procStat(s.pid), t: now(), w: workers.map((w) => procStat(w.pid)), m: machineBusy() }))
+  const s0 = procStat(s.pid); const t0 = now(); const m0 = machineBusy(); const steal0 = machineSteal()
+  const statsEnd = sleep(durationMs).then(() => ({ st: procStat(s.pid), t: now(), w: workers.map((w) => procStat(w.pid)), m: machineBusy(), steal: machineSteal() }))
   const res = await askAll(workers.map(() => ({ cmd: 'run', rate, durationMs, startAt, drainMs })))
   const end = await statsEnd
   // merge
@@ -269,6 +281,8 @@ async function step (s, { rate, duration, docClients, writersTotal }) {
     loadgen_us_per_msg_in: msgsInStep ? 1e6 * lgTicks / CLK_TCK / msgsInStep : null,
     // everything else on the machine (other engineers' jobs): should be ~0 for a clean figure
     other_cpu_pct: Math.max(0, 100 * ((end.m - m0) - lgTicks - (end.st.ticks - s0.ticks)) / CLK_TCK / wall),
+    // the hypervisor's share (100 = one vCPU): the VM was not running while this accrued
+    steal_pct: 100 * (end.steal - steal0) / CLK_TCK / wall,
     send_errors: res.reduce((a, r) => a + r.sendErrors, 0),
     slow_parses: res.reduce((a, r) => a + r.counters.slowParses, 0),
     client_closes: res.reduce((a, r) => a + r.counters.closes, 0),
@@ -299,7 +313,7 @@ async function scenarioTraffic (s, spec) {
   for (const rate of rates) {
     const r = await step(s, { rate, duration, docClients, writersTotal: docs * Math.min(writersPerDoc, perDoc) })
     steps.push(r)
-    console.error(`  ${s.name} rate ${rate}/s/writer: ${fmt(r.updates_per_s)} upd/s complete, ${fmt(r.deliveries_per_s)} deliveries/s, p50 ${fmt(r.p50_ms, 2)} p99 ${fmt(r.p99_ms, 2)} ms, incomplete ${r.incomplete}, server CPU ${fmt(r.server_cpu_pct)}%, RSS ${fmt(r.server_rss_kb / 1024, 1)} MB, loadgen CPU ${fmt(r.loadgen_cpu_pct)}% (sys ${fmt(r.loadgen_sys_cpu_pct)}%, ${fmt(r.msgs_in)} msgs in, ${fmt(r.loadgen_us_per_msg_in, 2)} µs/msg), other CPU ${fmt(r.other_cpu_pct)}%`)
+    console.error(`  ${s.name} rate ${rate}/s/writer: ${fmt(r.updates_per_s)} upd/s complete, ${fmt(r.deliveries_per_s)} deliveries/s, p50 ${fmt(r.p50_ms, 2)} p99 ${fmt(r.p99_ms, 2)} ms, incomplete ${r.incomplete}, server CPU ${fmt(r.server_cpu_pct)}%, RSS ${fmt(r.server_rss_kb / 1024, 1)} MB, loadgen CPU ${fmt(r.loadgen_cpu_pct)}% (sys ${fmt(r.loadgen_sys_cpu_pct)}%, ${fmt(r.msgs_in)} msgs in, ${fmt(r.loadgen_us_per_msg_in, 2)} µs/msg), other CPU ${fmt(r.other_cpu_pct)}%, steal ${fmt(r.steal_pct, 1)}%`)
   }
   return { ...conn, clients: specs.length, docs, per_doc: perDoc, writers_per_doc: Math.min(writersPerDoc, perDoc), rss_before_kb: before.rss_kb, rss_after_connect_kb: afterConnect.rss_kb, steps }
 }
