@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Side-by-side: C++ (build/bin/crdt_trace) vs yjs (bench/yjs_trace.mjs) on every sequential trace.
 //
-//   node bench/compare_traces.mjs [--traces DIR] [--bin PATH] [--client ID] [--only NAME[,NAME]] [--runs N] [--json]
+//   node bench/compare_traces.mjs [--traces DIR] [--bin PATH] [--client ID] [--only NAME[,NAME]] [--runs N]
+//        [--load-runs N] [--json]
 //
 // Both are run as `<tool> TRACE --json --first-last --dump-state FILE [--client ID]` (one process
 // per trace and engine, so peak RSS is per run); the last stdout line of each must be the JSON
@@ -11,6 +12,9 @@
 // --runs N: run each engine N times per trace (alternating C++ / yjs) and report the median of
 // every numeric field (byte identity is checked on every run). --json: also print one JSON line
 // per trace {name, identical, cpp, yjs} with the median objects.
+// --load-runs N (default 8): each run also loads its final state N - 1 more times in the same
+// process ("warm load", the median): the first load of a process is cold for V8 (the decoder
+// has not been compiled yet), the later ones are what a long-running server sees.
 // Defaults: --traces = $SAMENPLAN_TRACES or <repo>/../shared/traces or /work/shared/traces;
 // --bin = $CRDT_TRACE_BIN or <repo>/build/bin/crdt_trace.
 import fs from 'node:fs'
@@ -30,6 +34,7 @@ const bin = opt('--bin', process.env.CRDT_TRACE_BIN || path.join(repo, 'build', 
 const client = opt('--client', null)
 const only = opt('--only', null)?.split(',')
 const runs = Math.max(1, Number(opt('--runs', '1')) || 1)
+const loadRuns = String(Math.min(1000, Math.max(1, Number(opt('--load-runs', '8')) || 1)))
 const jsonOut = args.includes('--json')
 if (!tracesDir || !fs.existsSync(tracesDir)) { console.error('no traces directory (use --traces DIR)'); process.exit(1) }
 
@@ -71,8 +76,8 @@ for (const f of sequential) {
   const cppRuns = []; const yjsRuns = []
   let same = 'n/a'
   for (let k = 0; k < runs; k++) {
-    const cpp = fs.existsSync(bin) ? run(bin, [trace, '--json', '--first-last', '--dump-state', cppState, ...extra], 'C++') : { error: `${bin} not found` }
-    const yjs = run(process.execPath, [path.join(here, 'yjs_trace.mjs'), trace, '--json', '--first-last', '--dump-state', yjsState, ...extra], 'yjs')
+    const cpp = fs.existsSync(bin) ? run(bin, [trace, '--json', '--first-last', '--load-runs', loadRuns, '--dump-state', cppState, ...extra], 'C++') : { error: `${bin} not found` }
+    const yjs = run(process.execPath, [path.join(here, 'yjs_trace.mjs'), trace, '--json', '--first-last', '--load-runs', loadRuns, '--dump-state', yjsState, ...extra], 'yjs')
     cppRuns.push(cpp); yjsRuns.push(yjs)
     if (cpp.j && yjs.j && fs.existsSync(cppState) && fs.existsSync(yjsState)) {
       const eq = Buffer.compare(fs.readFileSync(cppState), fs.readFileSync(yjsState)) === 0
@@ -86,12 +91,13 @@ for (const f of sequential) {
 
 const ratio = (a, b) => (typeof a === 'number' && typeof b === 'number' && b > 0) ? (a / b).toFixed(2) : '-'
 const fmt = (v) => v === undefined || v === null ? '-' : String(v)
-const header = ['trace', 'patches', 'replay ms C++', 'yjs', 'ratio', 'load ms C++', 'yjs', 'ratio', 'RSS KB C++', 'yjs', 'ratio', 'state B C++', 'yjs', 'identical', 'ok C++/yjs', 'floor ms']
+const header = ['trace', 'patches', 'replay ms C++', 'yjs', 'ratio', 'load ms C++', 'yjs', 'ratio', 'warm load C++', 'yjs', 'ratio', 'RSS KB C++', 'yjs', 'ratio', 'state B C++', 'yjs', 'identical', 'ok C++/yjs', 'floor ms']
 const table = [header]
 for (const { name, cpp, yjs, same } of rows) {
   const c = cpp.j || {}; const y = yjs.j || {}
   table.push([name, fmt(y.patches ?? c.patches), fmt(c.replay_ms), fmt(y.replay_ms), ratio(c.replay_ms, y.replay_ms),
-    fmt(c.load_ms), fmt(y.load_ms), ratio(c.load_ms, y.load_ms), fmt(c.peak_rss_kb), fmt(y.peak_rss_kb), ratio(c.peak_rss_kb, y.peak_rss_kb),
+    fmt(c.load_ms), fmt(y.load_ms), ratio(c.load_ms, y.load_ms),
+    fmt(c.load_warm_ms), fmt(y.load_warm_ms), ratio(c.load_warm_ms, y.load_warm_ms), fmt(c.peak_rss_kb), fmt(y.peak_rss_kb), ratio(c.peak_rss_kb, y.peak_rss_kb),
     fmt(c.state_v1_bytes), fmt(y.state_v1_bytes), same, `${fmt(c.ok)}/${fmt(y.ok)}`, fmt(c.floor_ms)])
 }
 const widths = header.map((_, i) => Math.max(...table.map(r => String(r[i]).length)))
