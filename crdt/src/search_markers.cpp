@@ -85,6 +85,59 @@ SAMENPLAN_AVX2 size_t nearest_avx2(const uint64_t* idx, size_t n, uint64_t q, si
   return blocks;
 }
 
+// The same scan on the low 32 bits of every index, 8 markers per vector,
+// when `q` and every index are below 2^31 (then distances fit in 31 bits and
+// the signed 32-bit compares are exact). Returns how many leading markers it
+// covered (a multiple of 8), or 0 with `best`/`best_diff` untouched when some
+// index has any of its upper 33 bits set (the caller then runs the 64-bit
+// scan).
+SAMENPLAN_AVX2 size_t nearest_avx2_u32(const uint64_t* idx, size_t n, uint64_t q, size_t& best,
+                                       uint64_t& best_diff) {
+  const size_t blocks = n / 8 * 8;
+  if (blocks == 0 || q >= (uint64_t{1} << 31)) return 0;
+  const __m256i qv = _mm256_set1_epi32(static_cast<int32_t>(q));
+  __m256i best_d = _mm256_set1_epi32(INT32_MAX);
+  __m256i best_pos = _mm256_setzero_si256();
+  // _mm256_shuffle_ps(a, b, (2,0,2,0)) puts the low halves of markers
+  // i..i+7 in the lanes in the order 0 1 4 5 2 3 6 7.
+  __m256i pos = _mm256_setr_epi32(0, 1, 4, 5, 2, 3, 6, 7);
+  const __m256i eight = _mm256_set1_epi32(8);
+  __m256 high = _mm256_setzero_ps();  // the upper halves, or-ed
+  __m256 low = _mm256_setzero_ps();   // the lower halves, or-ed (bit 31 must stay clear)
+  for (size_t i = 0; i < blocks; i += 8) {
+    const __m256 a =
+        _mm256_castsi256_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(idx + i)));
+    const __m256 b =
+        _mm256_castsi256_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(idx + i + 4)));
+    const __m256 lo = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+    high = _mm256_or_ps(high, _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
+    low = _mm256_or_ps(low, lo);
+    const __m256i d = _mm256_abs_epi32(_mm256_sub_epi32(_mm256_castps_si256(lo), qv));
+    // d <= best: not (d > best).
+    const __m256i worse = _mm256_cmpgt_epi32(d, best_d);
+    best_d = _mm256_blendv_epi8(d, best_d, worse);
+    best_pos = _mm256_blendv_epi8(pos, best_pos, worse);
+    pos = _mm256_add_epi32(pos, eight);
+  }
+  const __m256i hi_bits = _mm256_castps_si256(high);
+  const __m256i sign_bits =
+      _mm256_and_si256(_mm256_castps_si256(low), _mm256_set1_epi32(INT32_MIN));
+  if (!_mm256_testz_si256(hi_bits, hi_bits) || !_mm256_testz_si256(sign_bits, sign_bits)) return 0;
+  alignas(32) uint32_t lane_d[8];
+  alignas(32) uint32_t lane_p[8];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lane_d), best_d);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lane_p), best_pos);
+  best_diff = lane_d[0];
+  best = lane_p[0];
+  for (size_t l = 1; l < 8; ++l) {
+    if (lane_d[l] < best_diff || (lane_d[l] == best_diff && lane_p[l] > best)) {
+      best_diff = lane_d[l];
+      best = lane_p[l];
+    }
+  }
+  return blocks;
+}
+
 SAMENPLAN_AVX2 size_t shift_insert_avx2(uint64_t* idx, size_t n, uint64_t q, uint64_t len) {
   const size_t blocks = n / 4 * 4;
   const __m256i qv = _mm256_set1_epi64x(static_cast<int64_t>(q));
@@ -143,7 +196,11 @@ size_t SearchMarkers::nearest(uint64_t q) const {
   uint64_t best_diff = abs_diff(q, a_->index[0]);
   size_t from = 1;
 #ifdef SAMENPLAN_MARKERS_AVX2
-  if (have_avx2()) from = std::max<size_t>(nearest_avx2(a_->index, n_, q, best, best_diff), 1);
+  if (have_avx2()) {
+    size_t covered = nearest_avx2_u32(a_->index, n_, q, best, best_diff);
+    if (covered == 0) covered = nearest_avx2(a_->index, n_, q, best, best_diff);
+    from = std::max<size_t>(covered, 1);
+  }
 #endif
   nearest_scalar(a_->index, from, n_, q, best, best_diff);
   return best;

@@ -41,14 +41,34 @@ TEST_CASE("SearchMarkers::nearest picks the last of the nearest markers", "[sear
   CHECK(m.nearest(26) == 4);
 }
 
+TEST_CASE("SearchMarkers::nearest with one index beyond 32 bits among small ones",
+          "[search_markers]") {
+  // 16 markers (two 8-wide blocks); the one large index must not be read as
+  // its low 32 bits (5 + 2^32 would look like 5).
+  for (size_t at = 0; at < 16; ++at) {
+    SearchMarkers m;
+    for (size_t i = 0; i < 16; ++i)
+      m.push_back(nullptr, i == at ? 5 + (uint64_t{1} << 32) : 100 + i, 0);
+    CHECK(m.nearest(5) == (at == 0 ? 1 : 0));
+    CHECK(m.nearest((uint64_t{1} << 32) + 4) == at);
+  }
+  SearchMarkers m;
+  for (size_t i = 0; i < 16; ++i) m.push_back(nullptr, i == 9 ? (uint64_t{1} << 31) + 3 : 7, 0);
+  CHECK(m.nearest(3) == 15);  // 2^31 + 3 has low half 3 with bit 31 set
+}
+
 TEST_CASE("SearchMarkers agree with Yjs' loops for every size and random values",
           "[search_markers]") {
   std::mt19937_64 rng(42);
   for (int round = 0; round < 4000; ++round) {
     const size_t n = 1 + rng() % SearchMarkers::kMax;
-    // Small ranges give ties; the last rounds use values near 2^63 and 2^64.
+    // Small ranges give ties; rounds 2000-3000 straddle 2^31 and 2^32 (the
+    // 32-bit scan must hand over to the 64-bit one), the last rounds use
+    // values near 2^63 and 2^64.
     uint64_t base = 0;
     uint64_t range = round % 3 == 0 ? 8 : 1000;
+    if (round > 2000 && round <= 3000)
+      base = (round % 2 == 0) ? (uint64_t{1} << 31) - 500 : (uint64_t{1} << 32) - 500;
     if (round > 3000) base = (round % 2 == 0) ? (uint64_t{1} << 63) - 500 : ~uint64_t{0} - 2000;
     SearchMarkers m;
     std::vector<uint64_t> ref;
