@@ -42,11 +42,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <cstring>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -293,7 +293,7 @@ struct Result {
   double first10_ms = 0;
   double last10_ms = 0;
   double encode_ms = 0;
-  double load_ms = 0;       // the first load: the process has never decoded an update before
+  double load_ms = 0;        // the first load: the process has never decoded an update before
   double load_warm_ms = -1;  // --load-runs N > 1: median of loads 2..N of the same state
   double floor_ms = -1;
   long rss_before_kb = 0;
@@ -735,7 +735,9 @@ int main(int argc, char** argv) {
             << r.heap_after_kb - r.heap_before_kb << " KB\n";
   std::cout << "state (v1)     " << r.state.size() << " bytes, encode " << fixed2(r.encode_ms)
             << " ms, load " << fixed2(r.load_ms) << " ms";
-  if (r.load_warm_ms >= 0) std::cout << " (warm, median of " << o.load_runs - 1 << ": " << fixed2(r.load_warm_ms) << " ms)";
+  if (r.load_warm_ms >= 0)
+    std::cout << " (warm, median of " << o.load_runs - 1 << ": " << fixed2(r.load_warm_ms)
+              << " ms)";
   std::cout << "\n";
   std::cout << "ok             " << (ok ? "true" : "false")
             << (r.text_ok ? "" : " (replayed text != endContent)")
@@ -785,8 +787,8 @@ int main(int argc, char** argv) {
        << ",\"state_v1_bytes\":" << r.state.size() << ",\"encode_ms\":" << fixed2(r.encode_ms)
        << ",\"load_ms\":" << fixed2(r.load_ms);
     if (r.load_warm_ms >= 0) js << ",\"load_warm_ms\":" << fixed2(r.load_warm_ms);
-    js << ",\"updates\":" << r.updates
-       << ",\"update_bytes\":" << r.update_bytes << ",\"ok\":" << (ok ? "true" : "false");
+    js << ",\"updates\":" << r.updates << ",\"update_bytes\":" << r.update_bytes
+       << ",\"ok\":" << (ok ? "true" : "false");
     if (r.floor_ms >= 0) js << ",\"floor_ms\":" << fixed2(r.floor_ms);
     if (o.first_last)
       js << ",\"first10_ms\":" << fixed2(r.first10_ms) << ",\"last10_ms\":" << fixed2(r.last10_ms);

@@ -47,6 +47,26 @@ SAMENPLAN_AVX2 inline __m256i gt_u(__m256i a, __m256i b) {
   return _mm256_cmpgt_epi64(flip(a), flip(b));
 }
 
+// The per-lane results of a nearest scan (distance, position; lanes of
+// `Lane` bits) to one: the smallest distance, of those the largest position.
+template <typename Lane>
+SAMENPLAN_AVX2 void reduce_lanes(__m256i lane_dist, __m256i lane_pos, size_t& best,
+                                 uint64_t& best_diff) {
+  constexpr size_t kLanes = 32 / sizeof(Lane);
+  alignas(32) Lane d[kLanes];
+  alignas(32) Lane p[kLanes];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(d), lane_dist);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(p), lane_pos);
+  best_diff = d[0];
+  best = p[0];
+  for (size_t l = 1; l < kLanes; ++l) {
+    if (d[l] < best_diff || (d[l] == best_diff && p[l] > best)) {
+      best_diff = d[l];
+      best = p[l];
+    }
+  }
+}
+
 // Returns how many leading markers it covered (a multiple of 4).
 SAMENPLAN_AVX2 size_t nearest_avx2(const uint64_t* idx, size_t n, uint64_t q, size_t& best,
                                    uint64_t& best_diff) {
@@ -70,18 +90,7 @@ SAMENPLAN_AVX2 size_t nearest_avx2(const uint64_t* idx, size_t n, uint64_t q, si
     best_pos = _mm256_blendv_epi8(pos, best_pos, worse);
     pos = _mm256_add_epi64(pos, four);
   }
-  alignas(32) uint64_t lane_d[4];
-  alignas(32) uint64_t lane_p[4];
-  _mm256_store_si256(reinterpret_cast<__m256i*>(lane_d), flip(best_df));
-  _mm256_store_si256(reinterpret_cast<__m256i*>(lane_p), best_pos);
-  best_diff = lane_d[0];
-  best = lane_p[0];
-  for (size_t l = 1; l < 4; ++l) {
-    if (lane_d[l] < best_diff || (lane_d[l] == best_diff && lane_p[l] > best)) {
-      best_diff = lane_d[l];
-      best = lane_p[l];
-    }
-  }
+  reduce_lanes<uint64_t>(flip(best_df), best_pos, best, best_diff);
   return blocks;
 }
 
@@ -123,18 +132,7 @@ SAMENPLAN_AVX2 size_t nearest_avx2_u32(const uint64_t* idx, size_t n, uint64_t q
   const __m256i sign_bits =
       _mm256_and_si256(_mm256_castps_si256(low), _mm256_set1_epi32(INT32_MIN));
   if (!_mm256_testz_si256(hi_bits, hi_bits) || !_mm256_testz_si256(sign_bits, sign_bits)) return 0;
-  alignas(32) uint32_t lane_d[8];
-  alignas(32) uint32_t lane_p[8];
-  _mm256_store_si256(reinterpret_cast<__m256i*>(lane_d), best_d);
-  _mm256_store_si256(reinterpret_cast<__m256i*>(lane_p), best_pos);
-  best_diff = lane_d[0];
-  best = lane_p[0];
-  for (size_t l = 1; l < 8; ++l) {
-    if (lane_d[l] < best_diff || (lane_d[l] == best_diff && lane_p[l] > best)) {
-      best_diff = lane_d[l];
-      best = lane_p[l];
-    }
-  }
+  reduce_lanes<uint32_t>(best_d, best_pos, best, best_diff);
   return blocks;
 }
 
