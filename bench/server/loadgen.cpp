@@ -12,9 +12,13 @@
 // (loadgen/update_ranges.h) and count, per (writer, k), the clients that have it and when the
 // last one got it. Times are CLOCK_MONOTONIC in ms, the clock of Node's process.hrtime.
 //
-//   server_loadgen [--tick-us 500]      (commands on stdin; see bench/README.md)
+//   server_loadgen [--tick-us 500] [--keepalive-ms 15000]   (commands on stdin; see
+//   bench/README.md)
 // --tick-us: the least time between two wake-ups of the writers' timer, which is otherwise
 // armed for the next update due.
+// --keepalive-ms: every ready client sends a queryAwareness (message type 3; the server answers
+// the sender only) once per period, the clients spread evenly over it, as a real provider sends
+// awareness every 15 s: Hocuspocus 4 closes a connection that has sent nothing for 60 s. 0 = off.
 #include <arpa/inet.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -57,7 +61,8 @@ namespace {
 
 constexpr uint64_t kKeyMul = 1ull << 22;  // key = client * 2^22 + k (as worker.mjs)
 constexpr int64_t kConnectTimeoutNs = 30'000'000'000;
-constexpr uint8_t kMsgSync = 0, kMsgAuth = 2, kMsgSyncReply = 4;  // 4: Hocuspocus
+constexpr uint8_t kMsgSync = 0, kMsgAuth = 2, kMsgQueryAwareness = 3,
+                  kMsgSyncReply = 4;  // 4: Hocuspocus
 constexpr uint8_t kStep1 = 0, kStep2 = 1, kUpdate = 2;
 
 int64_t now_ns() {
@@ -94,6 +99,8 @@ class Client final : public samenplan::bench::WsHandler {
 
   // The sync message `prefix + [0, subtype] + varUint8Array(payload)`.
   void send_sync(uint8_t subtype, const uint8_t* payload, size_t size);
+  // Queues `prefix + [3]` (queryAwareness).
+  void send_query_awareness();
   // Creates update k (one text insert, one commit) and queues it. Returns its send time.
   int64_t queue_next_update();
 
@@ -116,7 +123,7 @@ class Client final : public samenplan::bench::WsHandler {
 
 class Loadgen {
  public:
-  explicit Loadgen(int64_t tick_ns) : tick_ns_(tick_ns) {}
+  Loadgen(int64_t tick_ns, int64_t keepalive_ns) : tick_ns_(tick_ns), keepalive_ns_(keepalive_ns) {}
   int run();
 
   // called by clients
@@ -136,6 +143,7 @@ class Loadgen {
   void cmd_connect(const json::object& m);
   void cmd_run(const json::object& m);
   void on_tick();
+  void keepalive(int64_t t);
   void start_next_connects();
   void finish_step();
   void set_tick(int64_t ns);    // periodic (connects, drain)
@@ -143,6 +151,9 @@ class Loadgen {
   void reply(const std::string& line);
 
   int64_t tick_ns_;
+  int64_t keepalive_ns_;
+  size_t keepalive_next_ = 0;      // the client whose keep-alive is next (round robin)
+  int64_t keepalive_next_ns_ = 0;  // when it is due
   int ep_ = -1, timer_ = -1;
   std::deque<std::unique_ptr<Client>> clients_;  // stable addresses; index = epoll data - 2
   std::string stdin_buf_;
@@ -253,6 +264,12 @@ void Client::on_closed(int code, const char* /*why*/, bool error) {
   lg_.counters_.close_codes[code]++;
   epoll_out_ = false;
   lg_.settle(*this, false);
+}
+
+void Client::send_query_awareness() {
+  std::vector<uint8_t> msg = prefix_;
+  msg.push_back(kMsgQueryAwareness);
+  conn_.queue_binary(msg.data(), msg.size(), nullptr, 0);
 }
 
 int64_t Client::queue_next_update() {
@@ -444,6 +461,22 @@ void Loadgen::cmd_run(const json::object& m) {
   arm_at(start_ns_);
 }
 
+void Loadgen::keepalive(int64_t t) {
+  if (keepalive_ns_ <= 0 || connecting_ || clients_.empty()) return;
+  const size_t n = clients_.size();
+  const int64_t gap = std::max<int64_t>(keepalive_ns_ / static_cast<int64_t>(n), 1);
+  if (keepalive_next_ns_ == 0) keepalive_next_ns_ = t + gap;
+  for (size_t budget = n; t >= keepalive_next_ns_ && budget > 0; --budget) {
+    Client& c = *clients_[keepalive_next_++ % n];
+    keepalive_next_ns_ += gap;
+    if (!c.ready_ || !c.conn_.open()) continue;
+    c.send_query_awareness();
+    c.conn_.flush();
+    sync_epoll(c);
+  }
+  if (t >= keepalive_next_ns_) keepalive_next_ns_ = t + gap;  // a whole round behind: restart
+}
+
 void Loadgen::on_tick() {
   const int64_t t = now_ns();
   if (connecting_) {
@@ -454,6 +487,7 @@ void Loadgen::on_tick() {
       }
     }
   }
+  keepalive(t);
   if (!running_) return;
   if (!draining_) {
     if (t < start_ns_) {
@@ -620,8 +654,11 @@ int Loadgen::run() {
 
 int main(int argc, char** argv) {
   int64_t tick_us = 500;
+  int64_t keepalive_ms = 15000;
   for (int i = 1; i + 1 < argc; i++) {
     if (std::strcmp(argv[i], "--tick-us") == 0) tick_us = std::max(50, std::atoi(argv[i + 1]));
+    if (std::strcmp(argv[i], "--keepalive-ms") == 0)
+      keepalive_ms = std::max(0, std::atoi(argv[i + 1]));
   }
   std::signal(SIGPIPE, SIG_IGN);
   rlimit rl{};  // one fd per client: as many as allowed
@@ -630,6 +667,6 @@ int main(int argc, char** argv) {
     setrlimit(RLIMIT_NOFILE, &rl);
   }
   alarm(20 * 60);  // never outlive a run (as worker.mjs)
-  Loadgen lg(tick_us * 1000);
+  Loadgen lg(tick_us * 1000, keepalive_ms * 1'000'000);
   return lg.run();
 }
