@@ -362,31 +362,34 @@ void finish_marks(Marks& m, Result& r, Clock::time_point t1) {
   r.last10_ms = std::chrono::duration<double, std::milli>(t1 - m.last_start).count();
 }
 
+// ms of a fresh Doc + apply_update_v1(state); the Doc is left in `out` (destroyed by the
+// caller, outside the timing).
+double timed_load(const std::vector<uint8_t>& state, std::unique_ptr<crdt::Doc>& out) {
+  auto t0 = Clock::now();
+  out = std::make_unique<crdt::Doc>(crdt::DocOptions{.client_id = 999999, .gc = true});
+  crdt::Status s = out->apply_update_v1(state);
+  const double ms = ms_since(t0);
+  if (!s.ok()) die("loading the final state: " + s.to_string(), 3);
+  return ms;
+}
+
 void encode_and_load(const crdt::Doc& doc, const std::string& end_content, Result& r) {
   auto te = Clock::now();
   auto st = doc.encode_state_as_update_v1();
   r.encode_ms = ms_since(te);
   if (!st.ok()) die("encode_state_as_update_v1: " + st.status().to_string(), 3);
   r.state = std::move(st.value());
-  auto tl = Clock::now();
-  {
-    crdt::Doc doc2(crdt::DocOptions{.client_id = 999999, .gc = true});
-    crdt::Status s = doc2.apply_update_v1(r.state);
-    r.load_ms = ms_since(tl);
-    if (!s.ok()) die("loading the final state: " + s.to_string(), 3);
-    r.load_ok = doc2.get_text("text").to_string() == end_content && !doc2.has_pending();
-  }
+  std::unique_ptr<crdt::Doc> doc2;
+  r.load_ms = timed_load(r.state, doc2);
+  r.load_ok = doc2->get_text("text").to_string() == end_content && !doc2->has_pending();
 }
 
 // Median ms of `runs` loads of `state`, each into a fresh Doc (destroyed outside the timing).
 double warm_load_ms(const std::vector<uint8_t>& state, size_t runs) {
   std::vector<double> ms;
   for (size_t k = 0; k < runs; ++k) {
-    auto t0 = Clock::now();
-    auto d = std::make_unique<crdt::Doc>(crdt::DocOptions{.client_id = 999999, .gc = true});
-    crdt::Status s = d->apply_update_v1(state);
-    ms.push_back(ms_since(t0));
-    if (!s.ok()) die("loading the final state: " + s.to_string(), 3);
+    std::unique_ptr<crdt::Doc> d;
+    ms.push_back(timed_load(state, d));
   }
   std::sort(ms.begin(), ms.end());
   return ms[ms.size() / 2];

@@ -12,8 +12,8 @@
 // (loadgen/update_ranges.h) and count, per (writer, k), the clients that have it and when the
 // last one got it. Times are CLOCK_MONOTONIC in ms, the clock of Node's process.hrtime.
 //
-//   server_loadgen [--tick-us 500] [--keepalive-ms 15000]   (commands on stdin; see
-//   bench/README.md)
+//   server_loadgen [--tick-us 500] [--keepalive-ms 15000]
+// Commands on stdin; see bench/README.md.
 // --tick-us: the least time between two wake-ups of the writers' timer, which is otherwise
 // armed for the next update due.
 // --keepalive-ms: every ready client sends a queryAwareness (message type 3; the server answers

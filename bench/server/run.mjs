@@ -68,14 +68,11 @@ function procStat (pid) {
   } catch { return { rss_kb: 0, hwm_kb: 0, ticks: 0, sys_ticks: 0, threads: 0 } }
 }
 
-/** busy ticks of the whole machine (all cores), /proc/stat */
-function machineBusy () {
+/** ticks of the whole machine (all cores), /proc/stat: busy = user nice system irq softirq;
+ *  steal = time the hypervisor ran something else on our vCPUs */
+function machineTicks () {
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
-  return f[0] + f[1] + f[2] + f[5] + f[6] // user nice system irq softirq
-}
-/** steal ticks of the whole machine: time the hypervisor ran something else on our vCPUs */
-function machineSteal () {
-  return Number(readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/)[8])
+  return { busy: f[0] + f[1] + f[2] + f[5] + f[6], steal: f[7] }
 }
 
 function freePort () {
@@ -220,8 +217,8 @@ async function step (s, { rate, duration, docClients, writersTotal }) {
   const durationMs = duration * 1000
   const wstat0 = workers.map((w) => procStat(w.pid))
   await sleep(300)
-  const s0 = procStat(s.pid); const t0 = now(); const m0 = machineBusy(); const steal0 = machineSteal()
-  const statsEnd = sleep(durationMs).then(() => ({ st: procStat(s.pid), t: now(), w: workers.map((w) => procStat(w.pid)), m: machineBusy(), steal: machineSteal() }))
+  const s0 = procStat(s.pid); const t0 = now(); const m0 = machineTicks()
+  const statsEnd = sleep(durationMs).then(() => ({ st: procStat(s.pid), t: now(), w: workers.map((w) => procStat(w.pid)), m: machineTicks() }))
   const res = await askAll(workers.map(() => ({ cmd: 'run', rate, durationMs, startAt, drainMs })))
   const end = await statsEnd
   // merge
@@ -280,9 +277,9 @@ async function step (s, { rate, duration, docClients, writersTotal }) {
     bytes_in: bytesInStep,
     loadgen_us_per_msg_in: msgsInStep ? 1e6 * lgTicks / CLK_TCK / msgsInStep : null,
     // everything else on the machine (other engineers' jobs): should be ~0 for a clean figure
-    other_cpu_pct: Math.max(0, 100 * ((end.m - m0) - lgTicks - (end.st.ticks - s0.ticks)) / CLK_TCK / wall),
+    other_cpu_pct: Math.max(0, 100 * ((end.m.busy - m0.busy) - lgTicks - (end.st.ticks - s0.ticks)) / CLK_TCK / wall),
     // the hypervisor's share (100 = one vCPU): the VM was not running while this accrued
-    steal_pct: 100 * (end.steal - steal0) / CLK_TCK / wall,
+    steal_pct: 100 * (end.m.steal - m0.steal) / CLK_TCK / wall,
     send_errors: res.reduce((a, r) => a + r.sendErrors, 0),
     slow_parses: res.reduce((a, r) => a + r.counters.slowParses, 0),
     client_closes: res.reduce((a, r) => a + r.counters.closes, 0),
