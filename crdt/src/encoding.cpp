@@ -155,7 +155,7 @@ uint8_t Decoder::read_u8() {
   return data_[pos_++];
 }
 
-uint64_t Decoder::read_var_uint() {
+uint64_t Decoder::read_var_uint_slow() {
   if (!ok()) return 0;
   uint64_t num = 0;
   int shift = 0;

@@ -72,7 +72,11 @@ class Decoder {
   void fail(ErrorCode code, std::string message);
 
   uint8_t read_u8();
-  uint64_t read_var_uint();
+  uint64_t read_var_uint() {
+    // One byte, the common case (small lengths, clocks of young documents).
+    if (pos_ < data_.size() && data_[pos_] < 0x80 && ok()) return data_[pos_++];
+    return read_var_uint_slow();
+  }
   // Returns the value; sets `negative` (also for -0).
   double read_var_int();
   // Decoded as TextDecoder does (invalid UTF-8 becomes U+FFFD).
@@ -91,6 +95,7 @@ class Decoder {
 
  private:
   std::span<const uint8_t> read_bytes(size_t n);
+  uint64_t read_var_uint_slow();
 
   std::span<const uint8_t> data_;
   size_t pos_ = 0;

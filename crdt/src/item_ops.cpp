@@ -333,7 +333,8 @@ void item_gc(StructStore& store, Item* item, bool parent_gcd) {
   }
   if (parent_gcd) {
     store.replace(item, Item::make_gc(item->id, item->length));
-  } else {
+  } else if (item->content_kind != ContentKind::kDeleted) {
+    // (Yjs puts a fresh ContentDeleted in place also of one: the same.)
     item->set_content(std::make_unique<ContentDeleted>(item->length));
   }
 }

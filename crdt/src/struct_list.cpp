@@ -6,6 +6,8 @@
 
 namespace samenplan::crdt {
 
+StructList::Entry StructList::entry_of(Item* s) { return Entry{s->id.clock, s}; }
+
 size_t StructList::locate_slow(size_t i) const {
   // The last chunk whose start is <= i.
   auto it = std::upper_bound(starts_.begin(), starts_.end(), i);
@@ -31,7 +33,7 @@ void StructList::push_back(Item* s) {
     chunks_.back().reserve(kMaxChunk);
     starts_.push_back(size_);
   }
-  chunks_.back().push_back(s);
+  chunks_.back().push_back(entry_of(s));
   ++size_;
 }
 
@@ -42,12 +44,12 @@ void StructList::insert(size_t pos, Item* s) {
   }
   size_t c = locate_insert(pos);
   auto& chunk = chunks_[c];
-  chunk.insert(chunk.begin() + static_cast<ptrdiff_t>(pos - starts_[c]), s);
+  chunk.insert(chunk.begin() + static_cast<ptrdiff_t>(pos - starts_[c]), entry_of(s));
   ++size_;
   if (chunk.size() > kMaxChunk) {
     // Split in halves.
     const size_t half = chunk.size() / 2;
-    std::vector<Item*> right;
+    Chunk right;
     right.reserve(kMaxChunk);
     right.assign(chunk.begin() + static_cast<ptrdiff_t>(half), chunk.end());
     chunk.resize(half);
@@ -109,15 +111,19 @@ ptrdiff_t StructList::find_index(uint64_t clock) const {
   if (last->id.clock == clock) return static_cast<ptrdiff_t>(size_ - 1);
   if (clock >= last->id.clock + last->length) return -1;
   if (clock >= last->id.clock) return static_cast<ptrdiff_t>(size_ - 1);
-  // The block of the previous lookup or one of its neighbours (a clean-up
-  // looks up the same deleted range several times; a split moves it by one).
+  // Near the block of the previous lookup (a clean-up looks up the same
+  // deleted range several times, a split moves it by one, and the ranges of
+  // a delete set are visited in clock order, every other block or so).
   if (found_chunk_ < chunks_.size()) {
-    const auto& chunk = chunks_[found_chunk_];
-    const size_t from = found_offset_ > 0 ? found_offset_ - 1 : 0;
-    const size_t to = std::min(chunk.size(), found_offset_ + 2);
-    for (size_t o = from; o < to; ++o) {
-      const Item* s = chunk[o];
-      if (s->id.clock <= clock && clock < s->id.clock + s->length) {
+    const Chunk& chunk = chunks_[found_chunk_];
+    constexpr size_t kWindow = 4;
+    const size_t from = found_offset_ > kWindow ? found_offset_ - kWindow : 0;
+    const size_t to = std::min(chunk.size(), found_offset_ + kWindow + 1);
+    if (from < to && chunk[from].clock <= clock &&
+        (to == chunk.size() || clock < chunk[to].clock)) {
+      size_t o = from;
+      while (o + 1 < to && chunk[o + 1].clock <= clock) ++o;
+      if (clock < chunk[o].clock + chunk[o].item->length) {
         found_offset_ = o;
         return static_cast<ptrdiff_t>(starts_[found_chunk_] + o);
       }
@@ -128,29 +134,34 @@ ptrdiff_t StructList::find_index(uint64_t clock) const {
   size_t lo = 0;
   size_t hi = chunks_.size();
   const size_t h = hint_;
-  if (h < hi && chunks_[h].front()->id.clock <= clock &&
-      (h + 1 == hi || chunks_[h + 1].front()->id.clock > clock)) {
+  if (h < hi && chunks_[h].front().clock <= clock &&
+      (h + 1 == hi || chunks_[h + 1].front().clock > clock)) {
     lo = h;
     hi = h + 1;
   }
   while (hi - lo > 1) {
     const size_t mid = (lo + hi) / 2;
-    if (chunks_[mid].front()->id.clock <= clock) {
+    if (chunks_[mid].front().clock <= clock) {
       lo = mid;
     } else {
       hi = mid;
     }
   }
-  const auto& chunk = chunks_[lo];
-  if (chunk.front()->id.clock > clock) return -1;
-  // The last block of the chunk starting at or before `clock`.
-  auto it = std::upper_bound(chunk.begin(), chunk.end(), clock,
-                             [](uint64_t c, const Item* s) { return c < s->id.clock; });
-  const Item* s = *(it - 1);
-  if (clock >= s->id.clock + s->length) return -1;
+  const Chunk& chunk = chunks_[lo];
+  if (chunk.front().clock > clock) return -1;
+  // The last block of the chunk starting at or before `clock`, by a
+  // branch-free binary search (the comparisons are unpredictable).
+  const Entry* base = chunk.data();
+  size_t n = chunk.size();
+  while (n > 1) {
+    const size_t half = n / 2;
+    base = base[half].clock <= clock ? base + half : base;
+    n -= half;
+  }
+  if (clock >= base->clock + base->item->length) return -1;
   hint_ = lo;
   found_chunk_ = lo;
-  found_offset_ = static_cast<size_t>(it - chunk.begin()) - 1;
+  found_offset_ = static_cast<size_t>(base - chunk.data());
   return static_cast<ptrdiff_t>(starts_[lo] + found_offset_);
 }
 

@@ -2,10 +2,13 @@
 // cheap insert and erase anywhere (Yjs keeps a plain array; splitting and
 // merging items in the middle of a long one shifts its whole tail).
 //
-// Layout: chunks of at most kMaxChunk pointers, with the global index of
-// each chunk's first element. Index access locates the chunk by binary
-// search (a cached hint makes sequential access O(1)); insert and erase
-// move at most one chunk's elements plus the chunk index table.
+// Layout: chunks of at most kMaxChunk entries, with the global index of
+// each chunk's first element. An entry holds the block's clock next to the
+// pointer (a block's clock never changes while it is in the list), so that
+// find_index searches contiguous memory and loads one block, the one it
+// returns, instead of one per step. Index access locates the chunk by
+// binary search (a cached hint makes sequential access O(1)); insert and
+// erase move at most one chunk's elements plus the chunk index table.
 //
 // Ownership: the list does not own the blocks (the StructStore does).
 // Thread-safety: none; const access updates the lookup hint, so even
@@ -30,16 +33,16 @@ class StructList {
   // REQUIRES: i < size().
   Item* operator[](size_t i) const {
     const size_t c = locate(i);
-    return chunks_[c][i - starts_[c]];
+    return chunks_[c][i - starts_[c]].item;
   }
-  // REQUIRES: i < size().
+  // REQUIRES: i < size() and s has the clock of the block it replaces.
   void set(size_t i, Item* s) {
     const size_t c = locate(i);
-    chunks_[c][i - starts_[c]] = s;
+    chunks_[c][i - starts_[c]].item = s;
   }
   // REQUIRES: !empty().
-  Item* front() const { return chunks_.front().front(); }
-  Item* back() const { return chunks_.back().back(); }
+  Item* front() const { return chunks_.front().front().item; }
+  Item* back() const { return chunks_.back().back().item; }
   void push_back(Item* s);
   // Inserts `s` before index `pos`. REQUIRES: pos <= size().
   void insert(size_t pos, Item* s);
@@ -57,7 +60,7 @@ class StructList {
   class const_iterator {
    public:
     const_iterator(const StructList* l, size_t c, size_t o) : l_(l), c_(c), o_(o) {}
-    Item* operator*() const { return l_->chunks_[c_][o_]; }
+    Item* operator*() const { return l_->chunks_[c_][o_].item; }
     const_iterator& operator++() {
       if (++o_ == l_->chunks_[c_].size()) {
         ++c_;
@@ -93,7 +96,14 @@ class StructList {
   size_t locate_insert(size_t pos) const;
   void renumber(size_t from_chunk);
 
-  std::vector<std::vector<Item*>> chunks_;
+  struct Entry {
+    uint64_t clock;  // item->id.clock
+    Item* item;
+  };
+  static Entry entry_of(Item* s);
+  using Chunk = std::vector<Entry>;
+
+  std::vector<Chunk> chunks_;
   std::vector<size_t> starts_;  // global index of each chunk's first element
   size_t size_ = 0;
   mutable size_t hint_ = 0;

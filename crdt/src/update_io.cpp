@@ -96,10 +96,13 @@ using ClientRefsMap = std::map<uint64_t, ClientRefs>;
 struct DecodedUpdate {
   ClientRefsMap refs;
   std::vector<Item*> all;
+  size_t integrated = 0;  // how many of `all` the store took
   DecodedUpdate() = default;
   DecodedUpdate(const DecodedUpdate&) = delete;
   DecodedUpdate& operator=(const DecodedUpdate&) = delete;
   ~DecodedUpdate() {
+    // (When the store took all, this loop would only touch each block once more.)
+    if (integrated == all.size()) return;
     for (Item* s : all) {
       if (!s->integrated) delete s;
     }
@@ -146,7 +149,8 @@ struct RestStructs {
 };
 
 // integrateStructs.
-std::optional<RestStructs> integrate_structs(TransactionState& txn, ClientRefsMap& refs) {
+std::optional<RestStructs> integrate_structs(TransactionState& txn, DecodedUpdate& decoded) {
+  ClientRefsMap& refs = decoded.refs;
   StructStore& store = txn.doc.store;
   std::vector<uint64_t> ids;
   for (auto& [client, cr] : refs) ids.push_back(client);  // ascending
@@ -170,6 +174,18 @@ std::optional<RestStructs> integrate_structs(TransactionState& txn, ClientRefsMa
   if (cur == nullptr) return std::nullopt;
   Item* head = cur->refs[cur->i++];
   StateMap state;
+  // The entry of the client last looked up (most structs in a row are one
+  // client's; pointers into an unordered_map stay valid).
+  uint64_t cached_client = 0;
+  uint64_t* cached_state = nullptr;
+  auto state_of = [&](uint64_t client) -> uint64_t& {
+    if (cached_state != nullptr && cached_client == client) return *cached_state;
+    auto [it, inserted] = state.try_emplace(client, 0);
+    if (inserted) it->second = store.get_state(client);
+    cached_client = client;
+    cached_state = &it->second;
+    return it->second;
+  };
   auto add_stack_to_rest = [&] {
     for (Item* item : stack) {
       const uint64_t client = item->id.client;
@@ -190,9 +206,8 @@ std::optional<RestStructs> integrate_structs(TransactionState& txn, ClientRefsMa
   while (true) {
     if (head->block != BlockKind::kSkip) {
       const uint64_t client = head->id.client;
-      auto st = state.find(client);
-      const uint64_t local_clock =
-          st != state.end() ? st->second : (state[client] = store.get_state(client));
+      uint64_t& client_state = state_of(client);
+      const uint64_t local_clock = client_state;
       if (local_clock < head->id.clock) {
         stack.push_back(head);
         update_missing(client, head->id.clock - 1);
@@ -219,8 +234,9 @@ std::optional<RestStructs> integrate_structs(TransactionState& txn, ClientRefsMa
             continue;
           }
         } else if (offset == 0 || offset < head->length) {
-          item_integrate(txn, head, offset);
-          state[client] = head->id.clock + head->length;
+          item_integrate(txn, head, offset);  // the store owns head now
+          ++decoded.integrated;
+          client_state = head->id.clock + head->length;
         }
       }
     }
@@ -228,6 +244,14 @@ std::optional<RestStructs> integrate_structs(TransactionState& txn, ClientRefsMa
       head = stack.back();
       stack.pop_back();
     } else if (cur != nullptr && cur->i < cur->refs.size()) {
+      // The blocks were decoded a while ago (and are larger than a cache
+      // line): fetch the ones a few steps ahead.
+      constexpr size_t kAhead = 6;
+      if (cur->i + kAhead < cur->refs.size()) {
+        const char* ahead = reinterpret_cast<const char*>(cur->refs[cur->i + kAhead]);
+        __builtin_prefetch(ahead);
+        __builtin_prefetch(ahead + 64);
+      }
       head = cur->refs[cur->i++];
     } else {
       cur = next_target();
@@ -389,7 +413,7 @@ Status apply_update_v1(TransactionState& txn, std::span<const uint8_t> update) {
   DeleteSet ds = DeleteSet::read(dec);
   if (!dec.ok()) return dec.rest().status();
   txn.local = false;
-  auto rest = integrate_structs(txn, decoded.refs);
+  auto rest = integrate_structs(txn, decoded);
   bool retry = false;
   if (!doc.pending_update_list.empty()) {
     for (const auto& [client, clock] : doc.pending_missing) {
