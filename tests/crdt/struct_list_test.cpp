@@ -140,6 +140,39 @@ TEST_CASE("StructList::find_index stays right while blocks split and merge", "[s
     const uint64_t c = s->id.clock + rng() % (s->length + 2);
     check(c);
     check(c);
+    // Walks of a few blocks either way from the last hit (the delete set
+    // ranges of a clean-up, in and against clock order).
+    const uint64_t near_base = rng() % (clock + 3);
+    check(near_base);
+    for (int d = 1; d < 12; ++d) {
+      const uint64_t step = static_cast<uint64_t>(d) * (1 + rng() % 4);
+      check(rng() % 2 == 0 ? near_base + step : (near_base > step ? near_base - step : 0));
+    }
     check(rng() % (clock + 3));
+  }
+}
+
+TEST_CASE("StructList::find_index finds the blocks of a delete set in clock order and back",
+          "[struct_list]") {
+  // Lookups that move a few blocks at a time from the previous hit, across
+  // chunk boundaries, as a clean-up visits the ranges of a delete set.
+  Fixture f;
+  StructList list;
+  std::vector<uint64_t> starts;
+  uint64_t clock = 0;
+  for (int i = 0; i < 5000; ++i) {
+    const uint64_t len = 2 + static_cast<uint64_t>((i * 7) % 5);
+    starts.push_back(clock);
+    list.push_back(f.make(clock, len));
+    clock += len;
+  }
+  for (const int stride : {1, 2, 3, 5, 9, 300}) {
+    for (size_t k = 0; k < starts.size(); k += static_cast<size_t>(stride)) {
+      REQUIRE(list.find_index(starts[k] + (k % 2)) == static_cast<ptrdiff_t>(k));
+    }
+    for (size_t k = starts.size(); k-- > 0;) {
+      if (k % static_cast<size_t>(stride) != 0) continue;
+      REQUIRE(list.find_index(starts[k]) == static_cast<ptrdiff_t>(k));
+    }
   }
 }
