@@ -234,17 +234,19 @@ struct Item {
   // content->kind(), kept here so that walks over items need not load the
   // content (0 while there is no content).
   ContentKind content_kind = ContentKind{0};
+  // The fields that integration, merges and walks read come first (the
+  // first two cache lines); the decoded parent and the map key after them.
   Item* left = nullptr;
   Item* right = nullptr;
   OptId origin;
   OptId right_origin;
   Branch* parent = nullptr;
+  std::unique_ptr<Content> content;
+  OptId redone;
   // Parent as decoded, before integration resolves it.
   OptId parent_id;
   std::unique_ptr<std::string> parent_name;
   std::string parent_sub;
-  OptId redone;
-  std::unique_ptr<Content> content;
 
   bool is_item() const { return block == BlockKind::kItem; }
   bool is_gc() const { return block == BlockKind::kGC; }

@@ -281,7 +281,8 @@ TypeRef XmlRef::child(uint64_t index) const {
 // ---- Doc ----
 
 Doc::Doc(DocOptions options) {
-  uint64_t id = options.client_id;
+  // (Ids from 2^53 up would not survive a peer's decoder: keep the low bits.)
+  uint64_t id = options.client_id & kMaxSafeInteger;
   if (id == 0) {
     std::random_device rd;
     id = rd();

@@ -13,16 +13,19 @@ struct ID {
   bool operator==(const ID&) const = default;
 };
 
-// A nullable ID, as Yjs' `ID | null`.
+// A nullable ID, as Yjs' `ID | null`, in 16 bytes: "null" is a client id
+// no document can have (client ids are below 2^53, as in JavaScript).
 struct OptId {
-  ID id;
-  bool has = false;
+  static constexpr uint64_t kNoClient = ~uint64_t{0};
+  ID id{kNoClient, 0};
   OptId() = default;
-  OptId(ID i) : id(i), has(true) {}  // NOLINT(google-explicit-constructor)
+  // REQUIRES: i.client != kNoClient.
+  OptId(ID i) : id(i) {}  // NOLINT(google-explicit-constructor)
   static OptId none() { return {}; }
-  explicit operator bool() const { return has; }
-  bool operator==(const OptId& o) const { return has == o.has && (!has || id == o.id); }
+  explicit operator bool() const { return id.client != kNoClient; }
+  bool operator==(const OptId& o) const { return id == o.id; }
 };
+static_assert(sizeof(OptId) == 16);
 
 using StateMap = std::unordered_map<uint64_t, uint64_t>;
 

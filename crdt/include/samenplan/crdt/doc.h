@@ -37,8 +37,10 @@ struct TransactionState;
 using StateVector = std::map<uint64_t, uint64_t>;
 
 struct DocOptions {
-  uint64_t client_id = 0;  // 0: a random 32-bit id, as Yjs picks
-  bool gc = true;          // garbage-collect deleted content
+  // 0: a random 32-bit id, as Yjs picks. Below 2^53, as Yjs' clientID is a
+  // JavaScript number: of a larger id only the low 53 bits are used.
+  uint64_t client_id = 0;
+  bool gc = true;  // garbage-collect deleted content
 };
 
 enum class TypeKind2 : uint8_t;  // internal
