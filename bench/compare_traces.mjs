@@ -2,7 +2,7 @@
 // Side-by-side: C++ (build/bin/crdt_trace) vs yjs (bench/yjs_trace.mjs) on every sequential trace.
 //
 //   node bench/compare_traces.mjs [--traces DIR] [--bin PATH] [--client ID] [--only NAME[,NAME]] [--runs N]
-//        [--load-runs N] [--json]
+//        [--load-runs N] [--cpu N] [--json]
 //
 // Both are run as `<tool> TRACE --json --first-last --dump-state FILE [--client ID]` (one process
 // per trace and engine, so peak RSS is per run); the last stdout line of each must be the JSON
@@ -15,6 +15,9 @@
 // --load-runs N (default 8): each run also loads its final state N - 1 more times in the same
 // process ("warm load", the median): the first load of a process is cold for V8 (the decoder
 // has not been compiled yet), the later ones are what a long-running server sees.
+// --cpu N: run both engines on CPU N only (`taskset -c N`). The vCPUs of a VM need not be equally
+// fast (on the 2-vCPU VM of docs/BENCHMARKS.md one runs both engines 1.4-1.8x slower than the
+// other), so unpinned runs compare whichever CPU each process landed on.
 // Defaults: --traces = $SAMENPLAN_TRACES or <repo>/../shared/traces or /work/shared/traces;
 // --bin = $CRDT_TRACE_BIN or <repo>/build/bin/crdt_trace.
 import fs from 'node:fs'
@@ -36,6 +39,8 @@ const only = opt('--only', null)?.split(',')
 const runs = Math.max(1, Number(opt('--runs', '1')) || 1)
 const loadRuns = String(Math.min(1000, Math.max(1, Number(opt('--load-runs', '8')) || 1)))
 const jsonOut = args.includes('--json')
+const cpu = opt('--cpu', null)
+if (cpu !== null && !/^\d+$/.test(cpu)) { console.error('--cpu takes one CPU number'); process.exit(1) }
 if (!tracesDir || !fs.existsSync(tracesDir)) { console.error('no traces directory (use --traces DIR)'); process.exit(1) }
 
 const sequential = fs.readdirSync(tracesDir).filter(f => f.endsWith('.json.gz')).sort().filter(f => {
@@ -45,7 +50,8 @@ const sequential = fs.readdirSync(tracesDir).filter(f => f.endsWith('.json.gz'))
 })
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'samenplan-traces-'))
-const run = (cmd, argv, label) => {
+const run = (cmd0, argv0, label) => {
+  const [cmd, argv] = cpu === null ? [cmd0, argv0] : ['taskset', ['-c', cpu, cmd0, ...argv0]]
   const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 64 << 20 })
   if (r.error) return { error: `${label}: ${r.error.message}` }
   const last = (r.stdout || '').trim().split('\n').pop()
@@ -113,5 +119,5 @@ for (const { name, cpp, yjs } of rows) {
   }
 }
 if (jsonOut) for (const { name, cpp, yjs, same } of rows) console.log(JSON.stringify({ name, identical: same, runs, cpp: cpp.j ?? cpp, yjs: yjs.j ?? yjs }))
-console.log(`${runs > 1 ? `medians of ${runs} runs; ` : ''}ratios are C++/yjs (< 1: C++ faster / smaller). RSS includes each runtime's baseline. States kept in ${tmp}`)
+console.log(`${runs > 1 ? `medians of ${runs} runs; ` : ''}${cpu !== null ? `both on CPU ${cpu}; ` : ''}ratios are C++/yjs (< 1: C++ faster / smaller). RSS includes each runtime's baseline. States kept in ${tmp}`)
 process.exit(bad ? 1 : 0)
