@@ -1,5 +1,6 @@
 #include "encoding.h"
 
+#include <algorithm>
 #include <bit>
 #include <cfloat>
 #include <cmath>
@@ -12,12 +13,23 @@ namespace {
 constexpr int kMaxAnyDepth = 256;
 }
 
+void Encoder::grow(size_t n) {
+  buf_.resize(std::max({len_ + n, buf_.capacity(), buf_.size() * 2, size_t{64}}));
+}
+
+void Encoder::append(const uint8_t* p, size_t n) {
+  if (n == 0) return;
+  ensure(n);
+  std::memcpy(buf_.data() + len_, p, n);
+  len_ += n;
+}
+
 void Encoder::write_var_int(uint64_t magnitude, bool negative) {
-  buf_.push_back(static_cast<uint8_t>((magnitude > 0x3F ? 0x80 : 0) | (negative ? 0x40 : 0) |
-                                      (magnitude & 0x3F)));
+  write_u8(static_cast<uint8_t>((magnitude > 0x3F ? 0x80 : 0) | (negative ? 0x40 : 0) |
+                                (magnitude & 0x3F)));
   magnitude >>= 6;
   while (magnitude > 0) {
-    buf_.push_back(static_cast<uint8_t>((magnitude > 0x7F ? 0x80 : 0) | (magnitude & 0x7F)));
+    write_u8(static_cast<uint8_t>((magnitude > 0x7F ? 0x80 : 0) | (magnitude & 0x7F)));
     magnitude >>= 7;
   }
 }
@@ -28,12 +40,12 @@ void Encoder::write_var_string(std::string_view s) {
     if (static_cast<uint8_t>(s[i]) == 0xED && static_cast<uint8_t>(s[i + 1]) >= 0xA0) {
       std::string clean = utf::wtf8_to_utf8(s);
       write_var_uint(clean.size());
-      buf_.insert(buf_.end(), clean.begin(), clean.end());
+      append(reinterpret_cast<const uint8_t*>(clean.data()), clean.size());
       return;
     }
   }
   write_var_uint(s.size());
-  buf_.insert(buf_.end(), s.begin(), s.end());
+  append(reinterpret_cast<const uint8_t*>(s.data()), s.size());
 }
 
 void Encoder::write_var_string_utf16(std::u16string_view s) {
@@ -46,30 +58,35 @@ void Encoder::write_var_string_utf16(std::u16string_view s) {
   }
   if (ascii) {
     write_var_uint(s.size());
-    for (char16_t c : s) buf_.push_back(static_cast<uint8_t>(c));
+    ensure(s.size());
+    uint8_t* p = buf_.data() + len_;
+    for (char16_t c : s) *p++ = static_cast<uint8_t>(c);
+    len_ += s.size();
     return;
   }
   std::string utf8;
   utf8.reserve(s.size() * 3);
   utf::append_utf16_as_utf8(s, utf8);
   write_var_uint(utf8.size());
-  buf_.insert(buf_.end(), utf8.begin(), utf8.end());
+  append(reinterpret_cast<const uint8_t*>(utf8.data()), utf8.size());
 }
 
-void Encoder::write_float32(float f) {
-  const auto bits = std::bit_cast<uint32_t>(f);
-  for (int i = 3; i >= 0; --i) buf_.push_back(static_cast<uint8_t>(bits >> (i * 8)));
+namespace {
+// Big-endian, as lib0 writes floats and bigints.
+template <typename U>
+void put_big_endian(Encoder& enc, U bits) {
+  uint8_t b[sizeof(U)];
+  for (size_t i = 0; i < sizeof(U); ++i)
+    b[i] = static_cast<uint8_t>(bits >> ((sizeof(U) - 1 - i) * 8));
+  enc.write_raw(b);
 }
+}  // namespace
 
-void Encoder::write_float64(double d) {
-  const auto bits = std::bit_cast<uint64_t>(d);
-  for (int i = 7; i >= 0; --i) buf_.push_back(static_cast<uint8_t>(bits >> (i * 8)));
-}
+void Encoder::write_float32(float f) { put_big_endian(*this, std::bit_cast<uint32_t>(f)); }
 
-void Encoder::write_bigint64(int64_t v) {
-  const auto bits = static_cast<uint64_t>(v);
-  for (int i = 7; i >= 0; --i) buf_.push_back(static_cast<uint8_t>(bits >> (i * 8)));
-}
+void Encoder::write_float64(double d) { put_big_endian(*this, std::bit_cast<uint64_t>(d)); }
+
+void Encoder::write_bigint64(int64_t v) { put_big_endian(*this, static_cast<uint64_t>(v)); }
 
 void Encoder::write_any(const Any& a) {
   switch (a.kind()) {

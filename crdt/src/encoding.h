@@ -21,15 +21,25 @@ namespace samenplan::crdt {
 // Largest integer JavaScript represents exactly; lib0 refuses larger varints.
 inline constexpr uint64_t kMaxSafeInteger = (uint64_t{1} << 53) - 1;
 
+// Writes lib0 primitives into a growing byte buffer.
+//
+// The buffer is kept at least as large as what was written, and the bytes
+// beyond size() are room: a write checks the room once, not per byte.
 class Encoder {
  public:
-  void write_u8(uint8_t b) { buf_.push_back(b); }
+  void write_u8(uint8_t b) {
+    ensure(1);
+    buf_[len_++] = b;
+  }
   void write_var_uint(uint64_t v) {
+    ensure(10);
+    uint8_t* p = buf_.data() + len_;
     while (v > 0x7F) {
-      buf_.push_back(static_cast<uint8_t>(0x80 | (v & 0x7F)));
+      *p++ = static_cast<uint8_t>(0x80 | (v & 0x7F));
       v >>= 7;
     }
-    buf_.push_back(static_cast<uint8_t>(v));
+    *p++ = static_cast<uint8_t>(v);
+    len_ = static_cast<size_t>(p - buf_.data());
   }
   // lib0 writeVarInt: sign bit in the first byte; `negative` also covers -0.
   void write_var_int(uint64_t magnitude, bool negative);
@@ -38,26 +48,44 @@ class Encoder {
   void write_var_string_utf16(std::u16string_view s);
   void write_var_bytes(std::span<const uint8_t> b) {
     write_var_uint(b.size());
-    buf_.insert(buf_.end(), b.begin(), b.end());
+    append(b.data(), b.size());
   }
-  void write_raw(std::span<const uint8_t> b) { buf_.insert(buf_.end(), b.begin(), b.end()); }
+  void write_raw(std::span<const uint8_t> b) { append(b.data(), b.size()); }
   void write_float32(float f);
   void write_float64(double d);
   void write_bigint64(int64_t v);
   void write_any(const Any& a);
 
-  void reserve(size_t n) { buf_.reserve(n); }
-  const std::vector<uint8_t>& bytes() const { return buf_; }
-  std::vector<uint8_t> take() { return std::move(buf_); }
+  // Room for `n` bytes in all.
+  void reserve(size_t n) {
+    if (buf_.size() < n) buf_.resize(n);
+  }
+  // The bytes written so far.
+  const std::vector<uint8_t>& bytes() const {
+    buf_.resize(len_);
+    return buf_;
+  }
+  std::vector<uint8_t> take() {
+    buf_.resize(len_);
+    len_ = 0;
+    return std::move(buf_);
+  }
   // Continues in `buf` (emptied first; its capacity is kept).
   void adopt(std::vector<uint8_t>&& buf) {
     buf_ = std::move(buf);
-    buf_.clear();
+    len_ = 0;
   }
-  size_t size() const { return buf_.size(); }
+  size_t size() const { return len_; }
 
  private:
-  std::vector<uint8_t> buf_;
+  void ensure(size_t n) {
+    if (buf_.size() - len_ < n) grow(n);
+  }
+  void grow(size_t n);
+  void append(const uint8_t* p, size_t n);
+
+  mutable std::vector<uint8_t> buf_;  // [0, len_) written, the rest room
+  size_t len_ = 0;
 };
 
 class Decoder {
