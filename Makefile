@@ -2,6 +2,7 @@
 #
 #   make run     set up, release build, then serve on http://$(HOST):$(PORT) with data in $(DATA)
 #   make test    set up, build, run every test (release build, then an ASan+UBSan build)
+#   make pgo     set up, profile-guided release build in build-pgo/ (scripts/pgo-build)
 #
 # Every compile runs under flock $(BUILD_LOCK), so two builds never run at once.
 
@@ -23,7 +24,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 CMAKE_CONFIGURE := cmake -G Ninja -Wno-dev
 
-.PHONY: all setup configure build build-asan web run test test-release test-asan format clean
+.PHONY: all setup configure build build-asan web run test test-release test-asan pgo format clean
 
 all: build
 
@@ -74,8 +75,11 @@ test-asan: build-asan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
+pgo: setup
+	BUILD_LOCK=$(BUILD_LOCK) JOBS=$(JOBS) scripts/pgo-build
+
 format:
 	git ls-files -z -- '*.cpp' '*.h' '*.hpp' | xargs -0 -r clang-format -i
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) build-pgo

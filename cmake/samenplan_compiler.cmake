@@ -36,8 +36,14 @@ if(SAMENPLAN_SANITIZE)
   message(STATUS "samenplan: building with ASan + UBSan")
 endif()
 
+# Profile-guided optimisation (see the end of this file).
+set(SAMENPLAN_PGO "off" CACHE STRING "Profile-guided optimisation: off, generate or use")
+set_property(CACHE SAMENPLAN_PGO PROPERTY STRINGS off generate use)
+
+# Not for PGO builds: an instrumented object from the cache need not match the
+# counters of this build's training run (GCC then fails with coverage-mismatch).
 find_program(SAMENPLAN_CCACHE ccache)
-if(SAMENPLAN_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+if(SAMENPLAN_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER AND SAMENPLAN_PGO STREQUAL "off")
   set(CMAKE_CXX_COMPILER_LAUNCHER ${SAMENPLAN_CCACHE})
   message(STATUS "samenplan: using ccache (${SAMENPLAN_CCACHE})")
 endif()
@@ -52,4 +58,25 @@ if(SAMENPLAN_FUZZ)
   add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
                       -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
+endif()
+
+# Profile-guided optimisation (GCC; scripts/pgo-build drives it in build-pgo/):
+#   SAMENPLAN_PGO=generate  instrument every target, counters go to SAMENPLAN_PGO_DIR
+#   SAMENPLAN_PGO=use       optimise with those counters; code the training did not
+#                           run keeps the plain -O3 treatment (-fprofile-partial-training)
+set(SAMENPLAN_PGO_DIR "${CMAKE_BINARY_DIR}/pgo-profile" CACHE PATH "Where PGO counters go")
+if(NOT SAMENPLAN_PGO STREQUAL "off")
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    message(FATAL_ERROR "SAMENPLAN_PGO needs GCC")
+  endif()
+  if(SAMENPLAN_PGO STREQUAL "generate")
+    add_compile_options(-fprofile-generate -fprofile-dir=${SAMENPLAN_PGO_DIR})
+    add_link_options(-fprofile-generate)
+  elseif(SAMENPLAN_PGO STREQUAL "use")
+    add_compile_options(-fprofile-use -fprofile-dir=${SAMENPLAN_PGO_DIR}
+                        -fprofile-partial-training -Wno-missing-profile)
+  else()
+    message(FATAL_ERROR "SAMENPLAN_PGO is off, generate or use, not '${SAMENPLAN_PGO}'")
+  endif()
+  message(STATUS "samenplan: PGO ${SAMENPLAN_PGO} (${SAMENPLAN_PGO_DIR})")
 endif()
