@@ -256,3 +256,17 @@ TEST_CASE("a snapshot restores the content of its moment", "[doc][snapshot]") {
   const std::vector<uint8_t> junk = {0x05};
   CHECK_FALSE(decode_snapshot_v1(junk).ok());
 }
+
+TEST_CASE("a client id keeps its low 53 bits, so peers can decode its updates", "[doc]") {
+  const uint64_t big = (uint64_t{1} << 53) + 5;
+  Doc a(DocOptions{big, true});
+  CHECK(a.client_id() == 5);
+  auto u = edit(a, [&](Transaction& t) { REQUIRE(a.get_text("t").insert(t, 0, "x").ok()); });
+  Doc b(DocOptions{2, true});
+  REQUIRE(b.apply_update_v1(u).ok());
+  CHECK(b.get_text("t").to_string() == "x");
+  CHECK(b.state_vector() == StateVector{{5, 1}});
+  // Every id bit of the top 11 set: still a valid client id (never "no client").
+  Doc c(DocOptions{~uint64_t{0}, true});
+  CHECK(c.client_id() == (uint64_t{1} << 53) - 1);
+}
