@@ -99,6 +99,14 @@ class DocState {
   // Reused by the clean-up for the (client, clock) list of an update.
   std::vector<std::pair<uint64_t, uint64_t>> write_starts;
   uint64_t marker_timestamp = 0;
+  // Where a text search starts (type_ops.cpp, find_marker). Only tests set
+  // anything but the default: they check that the three give the same bytes.
+  enum class TextMarkers : uint8_t {
+    kRecentFirst,  // the last used marker when it is near, else the nearest
+    kNearest,      // Yjs' choice: the last of the nearest markers
+    kNone,         // no markers: every search walks from the start
+  };
+  TextMarkers text_markers = TextMarkers::kRecentFirst;
 
   // doc.get(name, kind): creates the root or, for an abstract root, gives it
   // the asked kind. Returns null when the root exists with another kind.

@@ -187,6 +187,11 @@ void SearchMarkers::erase(size_t i) {
   std::copy_n(a_->index + i + 1, tail, a_->index + i);
   std::copy_n(a_->timestamp + i + 1, tail, a_->timestamp + i);
   --n_;
+  if (recent_ == i) {
+    recent_ = kNone;
+  } else if (recent_ != kNone && recent_ > i) {
+    --recent_;
+  }
 }
 
 size_t SearchMarkers::nearest(uint64_t q) const {

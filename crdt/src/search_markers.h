@@ -27,7 +27,15 @@ class SearchMarkers {
 
   size_t size() const { return n_; }
   bool empty() const { return n_ == 0; }
-  void clear() { n_ = 0; }
+  void clear() {
+    n_ = 0;
+    recent_ = kNone;
+  }
+
+  static constexpr size_t kNone = ~size_t{0};
+  // Position of the marker the last search used or placed, or kNone.
+  size_t recent() const { return recent_; }
+  void set_recent(size_t i) { recent_ = i; }
 
   // REQUIRES: i < size().
   Item*& p(size_t i) { return a_->p[i]; }
@@ -60,6 +68,7 @@ class SearchMarkers {
   };
   std::unique_ptr<Arrays> a_;
   size_t n_ = 0;
+  size_t recent_ = kNone;
 };
 
 }  // namespace samenplan::crdt

@@ -106,3 +106,20 @@ TEST_CASE("SearchMarkers::shift_delete clamps at the deleted position", "[search
   CHECK(m.empty());
   m.shift_insert(0, 1);
 }
+
+TEST_CASE("SearchMarkers::recent follows its marker through erase and clear", "[search_markers]") {
+  SearchMarkers m;
+  CHECK(m.recent() == SearchMarkers::kNone);
+  for (uint64_t v : {10u, 20u, 30u, 40u}) m.push_back(nullptr, v, v);
+  m.set_recent(2);  // the marker at 30
+  m.erase(3);       // after it: it stays
+  CHECK(m.recent() == 2);
+  m.erase(0);  // before it: it moves down with its marker
+  CHECK(m.recent() == 1);
+  CHECK(m.index(m.recent()) == 30);
+  m.erase(1);  // it goes
+  CHECK(m.recent() == SearchMarkers::kNone);
+  m.set_recent(0);
+  m.clear();
+  CHECK(m.recent() == SearchMarkers::kNone);
+}
