@@ -54,10 +54,18 @@ void StructList::insert(size_t pos, Item* s) {
     right.assign(chunk.begin() + static_cast<ptrdiff_t>(half), chunk.end());
     chunk.resize(half);
     chunks_.insert(chunks_.begin() + static_cast<ptrdiff_t>(c + 1), std::move(right));
-    starts_.insert(starts_.begin() + static_cast<ptrdiff_t>(c + 1), 0);
+    starts_.insert(starts_.begin() + static_cast<ptrdiff_t>(c + 1), starts_[c] + half);
+    ++c;
   }
-  for (size_t k = c + 1; k < chunks_.size(); ++k)
-    starts_[k] = starts_[k - 1] + chunks_[k - 1].size();
+  shift_starts(c + 1, 1);
+}
+
+void StructList::shift_starts(size_t from_chunk, ptrdiff_t delta) {
+  // A plain loop over the starts, which the compiler vectorizes (cheaper
+  // than renumbering from the chunks' sizes, one chunk object per step).
+  size_t* s = starts_.data();
+  const auto d = static_cast<size_t>(delta);  // wraps for negative deltas
+  for (size_t k = from_chunk; k < starts_.size(); ++k) s[k] += d;
 }
 
 void StructList::erase(size_t first, size_t last) {
@@ -78,6 +86,16 @@ void StructList::erase(size_t first, size_t last) {
   size_t c = locate(first);
   size_t remaining = last - first;
   size_t offset = first - starts_[c];
+  if (offset + remaining < chunks_[c].size()) {
+    // Within one chunk, which keeps elements: only the later starts move.
+    auto& chunk = chunks_[c];
+    chunk.erase(chunk.begin() + static_cast<ptrdiff_t>(offset),
+                chunk.begin() + static_cast<ptrdiff_t>(offset + remaining));
+    size_ -= remaining;
+    shift_starts(c + 1, -static_cast<ptrdiff_t>(remaining));
+    hint_ = c;
+    return;
+  }
   const size_t first_chunk = c;
   while (remaining > 0) {
     auto& chunk = chunks_[c];

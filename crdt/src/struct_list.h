@@ -95,6 +95,8 @@ class StructList {
   // The chunk an insert at `pos` goes into (pos may equal size()).
   size_t locate_insert(size_t pos) const;
   void renumber(size_t from_chunk);
+  // Adds `delta` to the start of every chunk from `from_chunk` on.
+  void shift_starts(size_t from_chunk, ptrdiff_t delta);
 
   struct Entry {
     uint64_t clock;  // item->id.clock
