@@ -16,6 +16,7 @@
 #include "block.h"
 #include "samenplan/crdt/doc.h"
 #include "store.h"
+#include "update_codec.h"
 
 namespace samenplan::crdt {
 
@@ -98,6 +99,9 @@ class DocState {
   Commit* commit_target = nullptr;
   // Reused by the clean-up for the (client, clock) list of an update.
   std::vector<std::pair<uint64_t, uint64_t>> write_starts;
+  // Writes the update of each commit (transaction.cpp); its buffer is kept
+  // between commits, up to 64 KiB.
+  UpdateEncoderV1 commit_encoder;
   uint64_t marker_timestamp = 0;
   // Where a text search starts (type_ops.cpp, find_marker). Only tests set
   // anything but the default: they check that the three give the same bytes.

@@ -76,6 +76,18 @@ class Encoder {
     len_ = 0;
   }
   size_t size() const { return len_; }
+  // The bytes written so far; valid until the next write.
+  std::span<const uint8_t> view() const { return {buf_.data(), len_}; }
+  // Starts over, keeping the buffer.
+  void clear() { len_ = 0; }
+  // Frees the buffer when it is larger than `n` bytes. REQUIRES: size() == 0
+  // or the bytes are no longer needed.
+  void release_if_above(size_t n) {
+    if (buf_.capacity() > n) {
+      std::vector<uint8_t>().swap(buf_);
+      len_ = 0;
+    }
+  }
 
  private:
   void ensure(size_t n) {

@@ -88,6 +88,10 @@ void DeleteSet::sort_and_merge() {
 }
 
 void DeleteSet::write(UpdateEncoder& enc) const {
+  if (clients.empty()) {
+    enc.rest().write_var_uint(0);
+    return;
+  }
   // Clients in descending order, as Yjs sorts them.
   std::vector<const DeleteMap::Entry*> order;
   const DeleteMap::Entry* single = clients.size() == 1 ? clients.begin() : nullptr;

@@ -241,11 +241,20 @@ bool try_extend_own_item(TransactionState& txn, Branch* parent, const Position& 
 }
 
 void insert_content(TransactionState& txn, Branch* parent, Position& pos,
-                    std::unique_ptr<Content> content, AnyObject attrs) {
-  for (const auto& [key, v] : pos.current.entries()) {
-    const Any* a = attrs.find(key);
-    if (a == nullptr || a->is_undefined()) attrs.set(key, Any::null());
+                    std::unique_ptr<Content> content, const AnyObject& given) {
+  // currentAttributes.forEach: a current key the attributes lack becomes
+  // null (a copy only when there are current attributes at all).
+  const AnyObject* with_current = &given;
+  AnyObject filled;
+  if (pos.current.size() > 0) {
+    filled = given;
+    for (const auto& [key, v] : pos.current.entries()) {
+      const Any* a = filled.find(key);
+      if (a == nullptr || a->is_undefined()) filled.set(key, Any::null());
+    }
+    with_current = &filled;
   }
+  const AnyObject& attrs = *with_current;
   minimize_attribute_changes(pos, attrs);
   JsMap negated = insert_attributes(txn, parent, pos, attrs);
   const uint64_t index = pos.index;
@@ -451,13 +460,16 @@ void text_insert(TransactionState& txn, Branch* text, uint64_t index, std::u16st
                  const AnyObject* attrs) {
   if (str.empty()) return;
   Position pos = find_position(txn, text, index, attrs == nullptr);
-  AnyObject a;
-  if (attrs != nullptr) {
-    a = *attrs;
-  } else {
-    for (const auto& [k, v] : pos.current.entries()) a.set(k, v);
+  auto content = std::make_unique<ContentString>(std::move(str));
+  if (attrs != nullptr || pos.current.size() == 0) {
+    static const AnyObject kNone;
+    insert_content(txn, text, pos, std::move(content), attrs != nullptr ? *attrs : kNone);
+    return;
   }
-  insert_content(txn, text, pos, std::make_unique<ContentString>(std::move(str)), std::move(a));
+  // No attributes given: the current ones (Y.Text.insert).
+  AnyObject a;
+  for (const auto& [k, v] : pos.current.entries()) a.set(k, v);
+  insert_content(txn, text, pos, std::move(content), a);
 }
 
 void text_insert_embed(TransactionState& txn, Branch* text, uint64_t index, Any embed,

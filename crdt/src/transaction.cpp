@@ -268,12 +268,16 @@ void cleanup_one(DocState& doc, size_t txn_pos) {
   }
   if (record != nullptr) {
     if (changed_structs || !txn.delete_set.empty()) {
-      UpdateEncoderV1 enc;
-      enc.rest().adopt(std::move(record->update));
-      enc.rest().reserve(64);
+      // The document's encoder keeps its buffer from one commit to the next
+      // (no zero-filled room per update); the record copies the bytes.
+      UpdateEncoderV1& enc = doc.commit_encoder;
+      enc.rest().clear();
       write_transaction_structs(enc, doc, txn_pos);
       txn.delete_set.write(enc);
-      record->update = enc.finish();
+      const std::span<const uint8_t> bytes = enc.rest().view();
+      record->update.assign(bytes.begin(), bytes.end());
+      constexpr size_t kKeepBuffer = size_t{1} << 16;
+      enc.rest().release_if_above(kKeepBuffer);
     }
     for (const auto& [client, dels] : txn.delete_set.clients) {
       for (const auto& d : dels) record->deleted.push_back(IdRange{client, d.clock, d.len});
