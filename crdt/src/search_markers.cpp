@@ -165,13 +165,62 @@ SAMENPLAN_AVX2 size_t shift_delete_avx2(uint64_t* idx, size_t n, uint64_t q, uin
   return blocks;
 }
 
+// AVX-512 (F): unsigned compares and masks are native, and a masked load
+// and store cover the last partial vector, so these cover all n markers.
+#define SAMENPLAN_AVX512 __attribute__((target("avx512f")))
+
+SAMENPLAN_AVX512 inline __mmask8 lanes_from(size_t i, size_t n) {
+  return n - i >= 8 ? static_cast<__mmask8>(0xFF) : static_cast<__mmask8>((1u << (n - i)) - 1);
+}
+
+SAMENPLAN_AVX512 void shift_insert_avx512(uint64_t* idx, size_t n, uint64_t q, uint64_t len) {
+  const __m512i qv = _mm512_set1_epi64(static_cast<int64_t>(q));
+  const __m512i lv = _mm512_set1_epi64(static_cast<int64_t>(len));
+  for (size_t i = 0; i < n; i += 8) {
+    const __mmask8 lanes = lanes_from(i, n);
+    const __m512i m = _mm512_maskz_loadu_epi64(lanes, idx + i);
+    // q <= m: + len.
+    const __mmask8 moved = _mm512_mask_cmpge_epu64_mask(lanes, m, qv);
+    _mm512_mask_storeu_epi64(idx + i, moved, _mm512_add_epi64(m, lv));
+  }
+}
+
+SAMENPLAN_AVX512 void shift_delete_avx512(uint64_t* idx, size_t n, uint64_t q, uint64_t len) {
+  const __m512i qv = _mm512_set1_epi64(static_cast<int64_t>(q));
+  const __m512i lv = _mm512_set1_epi64(static_cast<int64_t>(len));
+  for (size_t i = 0; i < n; i += 8) {
+    const __mmask8 lanes = lanes_from(i, n);
+    const __m512i m = _mm512_maskz_loadu_epi64(lanes, idx + i);
+    // Where q < m: max(q, m >= len ? m - len : 0).
+    const __mmask8 moved = _mm512_mask_cmpgt_epu64_mask(lanes, m, qv);
+    const __m512i t = _mm512_maskz_sub_epi64(_mm512_cmpge_epu64_mask(m, lv), m, lv);
+    _mm512_mask_storeu_epi64(idx + i, moved, _mm512_mask_max_epu64(qv, moved, t, qv));
+  }
+}
+
+// The widest level the CPU has, capped by SearchMarkers::limit_simd.
+SearchMarkers::Simd simd_cap = SearchMarkers::Simd::kAvx512;
+
+bool have_avx512() {
+  static const bool yes = __builtin_cpu_supports("avx512f");
+  return yes && simd_cap >= SearchMarkers::Simd::kAvx512;
+}
+
 bool have_avx2() {
   static const bool yes = __builtin_cpu_supports("avx2");
-  return yes;
+  return yes && simd_cap >= SearchMarkers::Simd::kAvx2;
 }
 #endif
 
 }  // namespace
+
+void SearchMarkers::limit_simd(Simd widest) {
+#ifdef SAMENPLAN_MARKERS_AVX2
+  simd_cap = widest;
+#else
+  (void)widest;
+#endif
+}
 
 size_t SearchMarkers::push_back(Item* p, uint64_t index, uint64_t timestamp) {
   if (!a_) a_ = std::make_unique<Arrays>();
@@ -217,6 +266,10 @@ void SearchMarkers::shift_insert(uint64_t q, uint64_t len) {
   if (n_ == 0) return;
   size_t from = 0;
 #ifdef SAMENPLAN_MARKERS_AVX2
+  if (have_avx512()) {
+    shift_insert_avx512(a_->index, n_, q, len);
+    return;
+  }
   if (have_avx2()) from = shift_insert_avx2(a_->index, n_, q, len);
 #endif
   shift_insert_scalar(a_->index, from, n_, q, len);
@@ -226,6 +279,10 @@ void SearchMarkers::shift_delete(uint64_t q, uint64_t len) {
   if (n_ == 0) return;
   size_t from = 0;
 #ifdef SAMENPLAN_MARKERS_AVX2
+  if (have_avx512()) {
+    shift_delete_avx512(a_->index, n_, q, len);
+    return;
+  }
   if (have_avx2()) from = shift_delete_avx2(a_->index, n_, q, len);
 #endif
   shift_delete_scalar(a_->index, from, n_, q, len);

@@ -1,8 +1,9 @@
 // SearchMarkers: the search markers of one list type (Yjs' `_searchMarker`
 // array of ArraySearchMarker), as a structure of arrays so that the loops
 // over all markers (nearest marker, index shifts) run on packed indices.
-// On x86-64 CPUs with AVX2 those loops use it (chosen at run time); other
-// CPUs run the same loops in scalar code, with the same results.
+// On x86-64 CPUs with AVX2 those loops use it, and the index shifts use
+// AVX-512 where the CPU has it (chosen at run time); other CPUs run the same
+// loops in scalar code, with the same results.
 //
 // Order matters: Yjs picks the *last* of the nearest markers and removes
 // markers by splice, so positions here are array positions as in Yjs.
@@ -43,6 +44,12 @@ class SearchMarkers {
   uint64_t& index(size_t i) { return a_->index[i]; }
   uint64_t index(size_t i) const { return a_->index[i]; }
   uint64_t& timestamp(size_t i) { return a_->timestamp[i]; }
+
+  // For tests: the widest vector code the loops may use (all of them give
+  // the same results). Not thread-safe; the default is kAvx512 (whatever the
+  // CPU has).
+  enum class Simd : uint8_t { kScalar, kAvx2, kAvx512 };
+  static void limit_simd(Simd widest);
 
   // Appends a marker; returns its position. REQUIRES: size() < kMax.
   size_t push_back(Item* p, uint64_t index, uint64_t timestamp);

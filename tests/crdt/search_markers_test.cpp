@@ -59,6 +59,14 @@ TEST_CASE("SearchMarkers::nearest with one index beyond 32 bits among small ones
 
 TEST_CASE("SearchMarkers agree with Yjs' loops for every size and random values",
           "[search_markers]") {
+  // Each vector level the CPU has (a wider one never runs on this CPU
+  // otherwise), and the scalar loops.
+  const auto level = GENERATE(SearchMarkers::Simd::kScalar, SearchMarkers::Simd::kAvx2,
+                              SearchMarkers::Simd::kAvx512);
+  SearchMarkers::limit_simd(level);
+  struct Restore {
+    ~Restore() { SearchMarkers::limit_simd(SearchMarkers::Simd::kAvx512); }
+  } restore;
   std::mt19937_64 rng(42);
   for (int round = 0; round < 4000; ++round) {
     const size_t n = 1 + rng() % SearchMarkers::kMax;
