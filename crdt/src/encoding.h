@@ -56,10 +56,6 @@ class Encoder {
   void write_bigint64(int64_t v);
   void write_any(const Any& a);
 
-  // Room for `n` bytes in all.
-  void reserve(size_t n) {
-    if (buf_.size() < n) buf_.resize(n);
-  }
   // The bytes written so far.
   const std::vector<uint8_t>& bytes() const {
     buf_.resize(len_);
@@ -69,11 +65,6 @@ class Encoder {
     buf_.resize(len_);
     len_ = 0;
     return std::move(buf_);
-  }
-  // Continues in `buf` (emptied first; its capacity is kept).
-  void adopt(std::vector<uint8_t>&& buf) {
-    buf_ = std::move(buf);
-    len_ = 0;
   }
   size_t size() const { return len_; }
   // The bytes written so far; valid until the next write.
