@@ -163,7 +163,7 @@ std::span<const uint8_t> Decoder::read_bytes(size_t n) {
   return s;
 }
 
-uint8_t Decoder::read_u8() {
+uint8_t Decoder::read_u8_slow() {
   if (!ok()) return 0;
   if (pos_ >= data_.size()) {
     fail(ErrorCode::kTruncated, "unexpected end of input");

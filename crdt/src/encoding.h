@@ -102,10 +102,25 @@ class Decoder {
   bool at_end() const { return pos_ >= data_.size(); }
   void fail(ErrorCode code, std::string message);
 
-  uint8_t read_u8();
+  uint8_t read_u8() {
+    if (pos_ < data_.size() && ok()) return data_[pos_++];
+    return read_u8_slow();
+  }
   uint64_t read_var_uint() {
     // One byte, the common case (small lengths, clocks of young documents).
     if (pos_ < data_.size() && data_[pos_] < 0x80 && ok()) return data_[pos_++];
+    // Up to seven bytes (below 2^49: never too large) with seven in reach.
+    if (data_.size() - pos_ >= 7 && ok()) {
+      const uint8_t* p = data_.data() + pos_;
+      uint64_t v = 0;
+      for (int k = 0; k < 7; ++k) {
+        v |= uint64_t{p[k] & 0x7Fu} << (7 * k);
+        if (p[k] < 0x80) {
+          pos_ += static_cast<size_t>(k) + 1;
+          return v;
+        }
+      }
+    }
     return read_var_uint_slow();
   }
   // Returns the value; sets `negative` (also for -0).
@@ -127,6 +142,7 @@ class Decoder {
  private:
   std::span<const uint8_t> read_bytes(size_t n);
   uint64_t read_var_uint_slow();
+  uint8_t read_u8_slow();
 
   std::span<const uint8_t> data_;
   size_t pos_ = 0;

@@ -68,6 +68,12 @@ Item* get_item_clean_end(TransactionState& txn, ID id) {
   StructList* list = txn.doc.store.find_list(id.client);
   if (list == nullptr) return nullptr;
   auto& structs = *list;
+  if (!structs.empty()) {
+    // The end of the client's last block (an origin just written, or the
+    // block decoded just before in a client's run).
+    Item* last = structs.back();
+    if (id.clock == last->id.clock + last->length - 1) return last;
+  }
   const ptrdiff_t index = StructStore::find_index(structs, id.clock);
   if (index < 0) return nullptr;
   Item* s = structs[static_cast<size_t>(index)];

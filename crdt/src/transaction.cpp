@@ -74,6 +74,10 @@ size_t try_merge_with_lefts(StructList& structs, size_t pos) {
   while (i > 0) {
     Item* left = structs[i - 1];
     if (left->deleted() != right->deleted() || left->block != right->block) break;
+    // Items merge only with the item to their left in the list whose last
+    // id is their origin (the first tests of item_merge_with, inline).
+    if (left->is_item() && (left->right != right || !(right->origin == OptId(left->last_id()))))
+      break;
     bool merged = false;
     if (left->is_gc()) {
       left->length += right->length;
@@ -114,11 +118,23 @@ void try_gc_delete_set(const DeleteSet& ds, StructStore& store) {
   }
 }
 
-void try_merge_delete_set(const DeleteSet& ds, StructStore& store) {
+// tryMergeDeleteSet. Ranges from a client's clock `before` on are skipped
+// when that client gained structs in the transaction: the clean-up then
+// tries to merge every struct from `before` on with its left neighbour
+// anyway, and whether two neighbours merge depends only on the two (a
+// merged block has the right-hand properties of its right part), so the
+// blocks end up the same whatever the order of the attempts.
+void try_merge_delete_set(const DeleteSet& ds, StructStore& store,
+                          const std::vector<ClientChange>& changed_clients) {
   for (const auto& [client, items] : ds.clients) {
     auto& structs = store.list(client);
+    uint64_t covered_from = OptId::kNoClient;  // no clock is this large
+    for (const ClientChange& c : changed_clients) {
+      if (c.client == client && c.before != c.after) covered_from = c.before;
+    }
     for (size_t di = items.size(); di-- > 0;) {
       const auto& d = items[di];
+      if (d.clock >= covered_from) continue;
       const ptrdiff_t last = StructStore::find_index(structs, d.clock + d.len - 1);
       if (last < 0) continue;
       auto si = static_cast<ptrdiff_t>(std::min(structs.size() - 1, static_cast<size_t>(last) + 1));
@@ -229,7 +245,7 @@ void cleanup_one(DocState& doc, size_t txn_pos) {
   if (txn.need_formatting_cleanup) cleanup_text_after_transaction(txn);
 
   if (doc.gc) try_gc_delete_set(txn.delete_set, store);
-  try_merge_delete_set(txn.delete_set, store);
+  try_merge_delete_set(txn.delete_set, store, txn.changed_clients);
   for (const ClientChange& c : txn.changed_clients) {
     if (c.before == c.after) continue;
     auto& structs = store.list(c.client);

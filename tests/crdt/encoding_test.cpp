@@ -33,7 +33,8 @@ TEST_CASE("var_uint round-trips and matches lib0 bytes", "[encoding]") {
 }
 
 TEST_CASE("var_uint rejects overlong and truncated input", "[encoding]") {
-  const std::vector<uint8_t> overlong = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
+  const std::vector<uint8_t> overlong = {0xff, 0xff, 0xff, 0xff, 0xff,
+                                         0xff, 0xff, 0xff, 0xff, 0x01};
   Decoder d(overlong);
   CHECK(d.read_var_uint() == 0);
   CHECK(d.status().code() == ErrorCode::kOverlongVarint);
@@ -44,6 +45,65 @@ TEST_CASE("var_uint rejects overlong and truncated input", "[encoding]") {
   // Sticky: later reads fail too.
   CHECK(t.read_u8() == 0);
   CHECK(!t.ok());
+}
+
+TEST_CASE("var_uint reads every length the same near and far from the end", "[encoding]") {
+  // One to nine bytes, each followed by 0..8 bytes of padding, so that the
+  // seven-byte fast path and the checked path both see every length; the
+  // values at and beyond 2^53 must fail the same way in both.
+  std::vector<uint64_t> values = {0,
+                                  1,
+                                  127,
+                                  128,
+                                  16383,
+                                  16384,
+                                  (uint64_t{1} << 21) - 1,
+                                  uint64_t{1} << 21,
+                                  (uint64_t{1} << 28) + 5,
+                                  (uint64_t{1} << 35) + 7,
+                                  (uint64_t{1} << 42) + 9,
+                                  (uint64_t{1} << 49) - 1,
+                                  uint64_t{1} << 49,
+                                  kMaxSafeInteger};
+  for (const uint64_t v : values) {
+    for (size_t pad = 0; pad <= 8; ++pad) {
+      Encoder e;
+      e.write_var_uint(v);
+      for (size_t k = 0; k < pad; ++k) e.write_u8(0x7f);
+      Decoder d(e.bytes());
+      REQUIRE(d.read_var_uint() == v);
+      REQUIRE(d.ok());
+      REQUIRE(d.remaining() == pad);
+    }
+  }
+  // 2^53 (eight bytes) and a nine-byte number: too large, whatever follows.
+  for (const std::vector<uint8_t>& big :
+       {std::vector<uint8_t>{0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x10},
+        std::vector<uint8_t>{0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01}}) {
+    for (size_t pad = 0; pad <= 8; ++pad) {
+      std::vector<uint8_t> bytes = big;
+      bytes.insert(bytes.end(), pad, 0x7f);
+      Decoder d(bytes);
+      CHECK(d.read_var_uint() == 0);
+      CHECK(d.status().code() == ErrorCode::kOverlongVarint);
+    }
+  }
+  // Truncated after k continuation bytes (a ninth is too long already).
+  for (size_t k = 1; k <= 8; ++k) {
+    const std::vector<uint8_t> bytes(k, 0x80);
+    Decoder d(bytes);
+    d.read_var_uint();
+    CHECK(d.status().code() == ErrorCode::kTruncated);
+  }
+  // After a failure nothing more is read, however much input is left.
+  std::vector<uint8_t> after(10, 0xff);
+  after.insert(after.end(), 16, 0x01);
+  Decoder f(after);
+  CHECK(f.read_var_uint() == 0);
+  CHECK(f.status().code() == ErrorCode::kOverlongVarint);
+  CHECK(f.read_var_uint() == 0);
+  CHECK(f.read_u8() == 0);
+  CHECK(!f.ok());
 }
 
 TEST_CASE("var_int encodes sign and -0 like lib0", "[encoding]") {
@@ -59,7 +119,8 @@ TEST_CASE("var_int encodes sign and -0 like lib0", "[encoding]") {
 }
 
 TEST_CASE("write_any picks int, float32 and float64 as lib0 does", "[encoding]") {
-  CHECK(any_bytes(Any::number(2147483647)) == std::vector<uint8_t>{125, 0xbf, 0xff, 0xff, 0xff, 0x0f});
+  CHECK(any_bytes(Any::number(2147483647)) ==
+        std::vector<uint8_t>{125, 0xbf, 0xff, 0xff, 0xff, 0x0f});
   CHECK(any_bytes(Any::number(2147483648.0))[0] == 124);  // exactly representable in float32
   CHECK(any_bytes(Any::number(0.5)) == std::vector<uint8_t>{124, 0x3f, 0x00, 0x00, 0x00});
   CHECK(any_bytes(Any::number(0.1))[0] == 123);
@@ -72,7 +133,8 @@ TEST_CASE("read_any round-trips every tag", "[encoding]") {
   AnyObject obj;
   obj.set("b", Any::boolean(true));
   obj.set("2", Any::null());
-  obj.set("a", Any::array({Any::string("x"), Any::bigint(-5), Any::binary({1, 2}), Any::undefined()}));
+  obj.set("a",
+          Any::array({Any::string("x"), Any::bigint(-5), Any::binary({1, 2}), Any::undefined()}));
   const Any value = Any::object(obj);
   const auto bytes = any_bytes(value);
   Decoder d(bytes);

@@ -1,5 +1,6 @@
 #include "struct_list.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <memory>
 #include <random>
@@ -175,4 +176,59 @@ TEST_CASE("StructList::find_index finds the blocks of a delete set in clock orde
       REQUIRE(list.find_index(starts[k]) == static_cast<ptrdiff_t>(k));
     }
   }
+}
+
+TEST_CASE(
+    "StructList::find_index stays right under inserts at chunk fronts and erases across chunks",
+    "[struct_list]") {
+  // Blocks one clock long with gaps between them; a new block goes into a
+  // gap (often the first slot of a chunk), erases take up to 700 blocks at
+  // a time (whole chunks and chunk fronts), so every chunk's first clock
+  // changes in every way the list allows.
+  Fixture f;
+  StructList list;
+  std::vector<Item*> model;
+  for (uint64_t i = 0; i < 4000; ++i) {
+    model.push_back(f.make(i * 64, 1));
+    list.push_back(model.back());
+  }
+  std::mt19937 rng(23);
+  auto check = [&](uint64_t c) {
+    auto it = std::upper_bound(model.begin(), model.end(), c,
+                               [](uint64_t v, const Item* s) { return v < s->id.clock; });
+    ptrdiff_t want = -1;
+    if (it != model.begin() && (*(it - 1))->id.clock == c) want = (it - model.begin()) - 1;
+    REQUIRE(list.find_index(c) == want);
+  };
+  for (int step = 0; step < 4000; ++step) {
+    const unsigned op = rng() % 8;
+    if (op < 5 || model.size() < 10) {
+      // Into the gap before model[k] (k = 0 is the front of the list).
+      const size_t k = rng() % model.size();
+      const uint64_t hi = model[k]->id.clock;
+      const uint64_t lo = k == 0 ? 0 : model[k - 1]->id.clock + 1;
+      if (lo < hi) {
+        Item* s = f.make(lo + rng() % (hi - lo), 1);
+        list.insert(k, s);
+        model.insert(model.begin() + static_cast<ptrdiff_t>(k), s);
+      }
+    } else {
+      const size_t first = rng() % model.size();
+      const size_t n = 1 + rng() % (op == 7 ? 700 : 3);
+      const size_t last = std::min(model.size(), first + n);
+      if (model.size() - (last - first) < 5) continue;
+      list.erase(first, last);
+      model.erase(model.begin() + static_cast<ptrdiff_t>(first),
+                  model.begin() + static_cast<ptrdiff_t>(last));
+    }
+    for (int q = 0; q < 4; ++q) {
+      const Item* s = model[rng() % model.size()];
+      check(s->id.clock);
+      check(s->id.clock + 1);
+      check(s->id.clock == 0 ? 0 : s->id.clock - 1);
+    }
+    check(rng() % (model.back()->id.clock + 70));
+  }
+  REQUIRE(list.size() == model.size());
+  for (size_t i = 0; i < model.size(); ++i) REQUIRE(list[i] == model[i]);
 }
