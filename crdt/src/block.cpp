@@ -16,12 +16,14 @@ bool ContentDeleted::merge_with(Content& right) {
   return true;
 }
 
-void ContentDeleted::write(UpdateEncoder& enc, uint64_t offset) const { enc.write_len(len - offset); }
+void ContentDeleted::write(UpdateEncoder& enc, uint64_t offset) const {
+  enc.write_len(len - offset);
+}
 
 std::unique_ptr<Content> ContentValues::splice(uint64_t offset) {
   auto off = static_cast<ptrdiff_t>(offset);
-  auto right = std::make_unique<ContentValues>(
-      k, std::vector<Any>(values.begin() + off, values.end()));
+  auto right =
+      std::make_unique<ContentValues>(k, std::vector<Any>(values.begin() + off, values.end()));
   values.erase(values.begin() + off, values.end());
   return right;
 }
@@ -67,7 +69,8 @@ bool ContentString::merge_with(Content& right) {
 }
 
 void ContentString::write(UpdateEncoder& enc, uint64_t offset) const {
-  enc.write_string_utf16(offset == 0 ? std::u16string_view(str) : std::u16string_view(str).substr(offset));
+  enc.write_string_utf16(offset == 0 ? std::u16string_view(str)
+                                     : std::u16string_view(str).substr(offset));
 }
 
 void ContentString::append_values(std::vector<Any>& out) const {
@@ -96,43 +99,70 @@ void ContentDoc::write(UpdateEncoder& enc, uint64_t) const {
   enc.write_any(opts);
 }
 
-void Item::write(UpdateEncoder& enc, uint64_t offset) const {
-  if (block == BlockKind::kGC) {
+namespace {
+
+// Item.write for encoder type Enc: UpdateEncoderV1 (calls bound at compile
+// time) or UpdateEncoder (virtual calls). Strings and deleted content, the
+// common kinds, are written here; the others by their Content::write.
+template <class Enc>
+void write_item(const Item& s, Enc& enc, uint64_t offset) {
+  if (s.block == BlockKind::kGC) {
     enc.write_info(0);
-    enc.write_len(length - offset);
+    enc.write_len(s.length - offset);
     return;
   }
-  if (block == BlockKind::kSkip) {
+  if (s.block == BlockKind::kSkip) {
     enc.write_info(10);
-    enc.rest().write_var_uint(length - offset);
+    enc.rest().write_var_uint(s.length - offset);
     return;
   }
-  const OptId o = offset > 0 ? OptId(ID{id.client, id.clock + offset - 1}) : origin;
-  const uint8_t info_byte = static_cast<uint8_t>((static_cast<uint8_t>(content->kind()) & 0x1F) |
-                                                 (o ? 0x80 : 0) | (right_origin ? 0x40 : 0) |
-                                                 (has_parent_sub ? 0x20 : 0));
+  const OptId o = offset > 0 ? OptId(ID{s.id.client, s.id.clock + offset - 1}) : s.origin;
+  const uint8_t info_byte =
+      static_cast<uint8_t>((static_cast<uint8_t>(s.content_kind) & 0x1F) | (o ? 0x80 : 0) |
+                           (s.right_origin ? 0x40 : 0) | (s.has_parent_sub ? 0x20 : 0));
   enc.write_info(info_byte);
   if (o) enc.write_left_id(o.id);
-  if (right_origin) enc.write_right_id(right_origin.id);
-  if (!o && !right_origin) {
-    if (parent != nullptr) {
-      if (parent->item == nullptr) {
+  if (s.right_origin) enc.write_right_id(s.right_origin.id);
+  if (!o && !s.right_origin) {
+    if (s.parent != nullptr) {
+      if (s.parent->item == nullptr) {
         enc.write_parent_info(true);
-        enc.write_string(parent->root_name);
+        enc.write_string(s.parent->root_name);
       } else {
         enc.write_parent_info(false);
-        enc.write_left_id(parent->item->id);
+        enc.write_left_id(s.parent->item->id);
       }
-    } else if (parent_name) {
+    } else if (s.parent_name) {
       enc.write_parent_info(true);
-      enc.write_string(*parent_name);
-    } else if (parent_id) {
+      enc.write_string(*s.parent_name);
+    } else if (s.parent_id) {
       enc.write_parent_info(false);
-      enc.write_left_id(parent_id.id);
+      enc.write_left_id(s.parent_id.id);
     }
-    if (has_parent_sub) enc.write_string(parent_sub);
+    if (s.has_parent_sub) enc.write_string(s.parent_sub);
   }
-  content->write(enc, offset);
+  switch (s.content_kind) {
+    case ContentKind::kString: {
+      const std::u16string_view str(static_cast<const ContentString&>(*s.content).str);
+      enc.write_string_utf16(offset == 0 ? str : str.substr(offset));
+      break;
+    }
+    case ContentKind::kDeleted:
+      enc.write_len(static_cast<const ContentDeleted&>(*s.content).len - offset);
+      break;
+    default:
+      s.content->write(enc, offset);
+  }
+}
+
+}  // namespace
+
+void Item::write(UpdateEncoder& enc, uint64_t offset) const {
+  if (UpdateEncoderV1* v1 = enc.as_v1()) {
+    write_item(*this, *v1, offset);
+  } else {
+    write_item(*this, enc, offset);
+  }
 }
 
 }  // namespace samenplan::crdt

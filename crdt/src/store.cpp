@@ -87,7 +87,12 @@ void DeleteSet::sort_and_merge() {
   }
 }
 
-void DeleteSet::write(UpdateEncoder& enc) const {
+namespace {
+
+// DeleteSet::write for encoder type Enc (UpdateEncoderV1: direct calls).
+template <class Enc>
+void write_delete_set(const DeleteSet& ds, Enc& enc) {
+  const DeleteMap& clients = ds.clients;
   if (clients.empty()) {
     enc.rest().write_var_uint(0);
     return;
@@ -113,6 +118,16 @@ void DeleteSet::write(UpdateEncoder& enc) const {
       enc.write_ds_clock(d.clock);
       enc.write_ds_len(d.len);
     }
+  }
+}
+
+}  // namespace
+
+void DeleteSet::write(UpdateEncoder& enc) const {
+  if (UpdateEncoderV1* v1 = enc.as_v1()) {
+    write_delete_set(*this, *v1);
+  } else {
+    write_delete_set(*this, enc);
   }
 }
 

@@ -9,10 +9,15 @@
 
 namespace samenplan::crdt {
 
+class UpdateEncoderV1;
+
 class UpdateEncoder {
  public:
   virtual ~UpdateEncoder() = default;
   Encoder& rest() { return rest_; }
+  // This encoder as format v1, or null: hot writers (Item::write) call the
+  // v1 encoder directly, without a virtual call per field.
+  UpdateEncoderV1* as_v1();
   virtual std::vector<uint8_t> finish() { return rest_.take(); }
 
   virtual void reset_ds_cur_val() {}
@@ -34,10 +39,12 @@ class UpdateEncoder {
 
  protected:
   Encoder rest_;
+  bool v1_ = false;
 };
 
 class UpdateEncoderV1 final : public UpdateEncoder {
  public:
+  UpdateEncoderV1() { v1_ = true; }
   void write_ds_clock(uint64_t clock) override { rest_.write_var_uint(clock); }
   void write_ds_len(uint64_t len) override { rest_.write_var_uint(len); }
   void write_left_id(ID id) override {
@@ -57,6 +64,10 @@ class UpdateEncoderV1 final : public UpdateEncoder {
   void write_json(const Any& a) override { rest_.write_var_string(a.to_json()); }
   void write_key(std::string_view key) override { rest_.write_var_string(key); }
 };
+
+inline UpdateEncoderV1* UpdateEncoder::as_v1() {
+  return v1_ ? static_cast<UpdateEncoderV1*>(this) : nullptr;
+}
 
 class UpdateDecoder {
  public:
