@@ -3,6 +3,7 @@
 #include "text_ops.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "type_ops.h"
 #include "utf.h"
@@ -139,13 +140,14 @@ namespace {
 
 Position find_position(TransactionState& txn, Branch* parent, uint64_t index, bool use_marker) {
   const SearchMarker marker = use_marker ? find_marker(txn.doc, parent, index) : SearchMarker{};
-  if (marker.p != nullptr) {
-    Position pos{marker.p->left, marker.p, marker.index, {}};
-    find_next_position(txn, pos, index - marker.index);
-    return pos;
-  }
+  // One named result, constructed in the caller's storage.
   Position pos{nullptr, parent->start, 0, {}};
-  find_next_position(txn, pos, index);
+  if (marker.p != nullptr) {
+    pos.left = marker.p->left;
+    pos.right = marker.p;
+    pos.index = marker.index;
+  }
+  find_next_position(txn, pos, index - pos.index);
   return pos;
 }
 
@@ -245,14 +247,14 @@ void insert_content(TransactionState& txn, Branch* parent, Position& pos,
   // currentAttributes.forEach: a current key the attributes lack becomes
   // null (a copy only when there are current attributes at all).
   const AnyObject* with_current = &given;
-  AnyObject filled;
+  std::optional<AnyObject> filled;
   if (pos.current.size() > 0) {
-    filled = given;
+    filled.emplace(given);
     for (const auto& [key, v] : pos.current.entries()) {
-      const Any* a = filled.find(key);
-      if (a == nullptr || a->is_undefined()) filled.set(key, Any::null());
+      const Any* a = filled->find(key);
+      if (a == nullptr || a->is_undefined()) filled->set(key, Any::null());
     }
-    with_current = &filled;
+    with_current = &*filled;
   }
   const AnyObject& attrs = *with_current;
   minimize_attribute_changes(pos, attrs);

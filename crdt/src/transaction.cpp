@@ -146,9 +146,9 @@ void try_merge_delete_set(const DeleteSet& ds, StructStore& store,
 }
 
 // Path of `type` from its root, as YEvent.path computes it.
-bool path_of(const Branch* type, std::string& root, std::vector<PathStep>& path) {
+[[gnu::noinline]] bool path_of(const Branch* type, std::string& root, std::vector<PathStep>& path) {
   if (type->item == nullptr) {  // a root type
-    root = type->root_name;
+    if (root != type->root_name) root = type->root_name;
     path.clear();
     return true;
   }
@@ -181,10 +181,23 @@ void describe_changes(const TransactionState& txn, std::vector<ChangedType>& out
     if (e.removed) continue;
     if (n == out.size()) out.emplace_back();
     ChangedType& c = out[n];
-    if (!path_of(e.type, c.root, c.path)) continue;
+    if (e.type->item == nullptr) {  // a root type: no path to walk
+      const std::string& name = e.type->root_name;
+      if (c.root.size() != name.size() ||
+          std::char_traits<char>::compare(c.root.data(), name.data(), name.size()) != 0) {
+        c.root = name;
+      }
+      c.path.clear();
+    } else if (!path_of(e.type, c.root, c.path)) {
+      continue;
+    }
     c.kind = shared_kind(e.type->kind);
     c.list_changed = e.list;
-    c.keys.assign(e.keys.begin(), e.keys.end());
+    if (e.keys.empty()) {
+      c.keys.clear();
+    } else {
+      c.keys.assign(e.keys.begin(), e.keys.end());
+    }
     ++n;
   }
   out.resize(n);
