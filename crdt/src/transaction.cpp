@@ -145,13 +145,10 @@ void try_merge_delete_set(const DeleteSet& ds, StructStore& store,
   }
 }
 
-// Path of `type` from its root, as YEvent.path computes it.
-[[gnu::noinline]] bool path_of(const Branch* type, std::string& root, std::vector<PathStep>& path) {
-  if (type->item == nullptr) {  // a root type
-    if (root != type->root_name) root = type->root_name;
-    path.clear();
-    return true;
-  }
+// Path of a nested type from its root (out of line: large, and rare next
+// to root types).
+[[gnu::noinline]] bool nested_path_of(const Branch* type, std::string& root,
+                                      std::vector<PathStep>& path) {
   std::vector<PathStep> rev;
   const Branch* child = type;
   while (child->item != nullptr) {
@@ -174,6 +171,15 @@ void try_merge_delete_set(const DeleteSet& ds, StructStore& store,
   return true;
 }
 
+// Path of `type` from its root, as YEvent.path computes it. `root` is
+// compared before it is copied (records reuse their buffers).
+bool path_of(const Branch* type, std::string& root, std::vector<PathStep>& path) {
+  if (type->item != nullptr) return nested_path_of(type, root, path);
+  if (root != type->root_name) root = type->root_name;
+  path.clear();
+  return true;
+}
+
 // Fills `out` (reusing the entries and buffers it has).
 void describe_changes(const TransactionState& txn, std::vector<ChangedType>& out) {
   size_t n = 0;
@@ -181,16 +187,7 @@ void describe_changes(const TransactionState& txn, std::vector<ChangedType>& out
     if (e.removed) continue;
     if (n == out.size()) out.emplace_back();
     ChangedType& c = out[n];
-    if (e.type->item == nullptr) {  // a root type: no path to walk
-      const std::string& name = e.type->root_name;
-      if (c.root.size() != name.size() ||
-          std::char_traits<char>::compare(c.root.data(), name.data(), name.size()) != 0) {
-        c.root = name;
-      }
-      c.path.clear();
-    } else if (!path_of(e.type, c.root, c.path)) {
-      continue;
-    }
+    if (!path_of(e.type, c.root, c.path)) continue;
     c.kind = shared_kind(e.type->kind);
     c.list_changed = e.list;
     if (e.keys.empty()) {
